@@ -1,0 +1,499 @@
+import { encodeClosePayload, parseClosePayload } from './close';
+import { CloseCode, DEFAULTS, Opcode, ReadyState } from './constants';
+import { ErrorCode, HandshakeError, ProtocolError, TetherError } from './errors';
+import { encodeFrame, randomMaskKey, type Allocator, type MaskKeyGenerator } from './frame-encoder';
+import { FrameParser, type FrameHeader } from './frame-parser';
+import {
+  buildHandshakeRequest,
+  validateHandshakeResponse,
+  type HandshakeRequest,
+  type HandshakeRequestOptions,
+  type HandshakeResult,
+} from './handshake';
+import { HttpResponseParser, type HttpResponse } from './http-response';
+import { textDecoder, textEncoder } from './runtime';
+import { Utf8Validator } from './utf8';
+
+/** Everything about the opening handshake: the learning view of the protocol. */
+export interface HandshakeInfo {
+  readonly url: string;
+  readonly key: string;
+  readonly requestHeaders: ReadonlyArray<readonly [string, string]>;
+  readonly status: number;
+  readonly statusText: string;
+  readonly responseHeaders: ReadonlyArray<readonly [string, string]>;
+  readonly expectedAccept: string;
+  readonly receivedAccept: string;
+}
+
+export type ConnectionEvent =
+  | { readonly type: 'open'; readonly protocol: string; readonly extensions: HandshakeResult['extensions']; readonly handshake: HandshakeInfo }
+  /** A complete message: a string for text, bytes for binary (a view into the received chunk where it fits in one). */
+  | { readonly type: 'message'; readonly data: string | Uint8Array }
+  /** A message with RSV1 set: the transport decompresses it and hands it back through `deliver`. */
+  | { readonly type: 'compressed'; readonly text: boolean; readonly data: Uint8Array }
+  | { readonly type: 'ping'; readonly data: Uint8Array }
+  | { readonly type: 'pong'; readonly data: Uint8Array }
+  | { readonly type: 'error'; readonly error: TetherError }
+  /**
+   * The connection is over at the protocol level: the closing handshake completed (`wasClean`), or
+   * the connection failed or dropped. The transport then closes the TCP connection.
+   */
+  | { readonly type: 'close'; readonly code: number; readonly reason: string; readonly wasClean: boolean };
+
+export interface ConnectionHandler {
+  /** Bytes to write to the transport, in order. */
+  onWrite(data: Uint8Array): void;
+  onEvent(event: ConnectionEvent): void;
+}
+
+/** Faster UTF-8 routines a runtime may supply (Node: `buffer.isUtf8`, `Buffer#toString`). */
+export interface Utf8Routines {
+  /** Validates complete UTF-8 in bulk; the core still handles sequences split across pieces. */
+  validate?(bytes: Uint8Array): boolean;
+  /** Decodes bytes already known to be valid UTF-8. */
+  decode?(bytes: Uint8Array): string;
+  /** Encodes a string to UTF-8. */
+  encode?(text: string): Uint8Array;
+}
+
+export interface ConnectionOptions extends HandshakeRequestOptions {
+  /** Largest frame or message accepted; more is failed with 1009. */
+  maxPayload?: number;
+  maxHeaderBytes?: number;
+  maxHeaderCount?: number;
+  /** Split outgoing messages into frames of at most this many bytes; 0 never splits. */
+  fragmentSize?: number;
+  /** Allocates outgoing frame buffers (Node passes `Buffer.allocUnsafe`). */
+  alloc?: Allocator;
+  maskKey?: MaskKeyGenerator;
+  utf8?: Utf8Routines;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function concat(pieces: Uint8Array[], length: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of pieces) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+function protocolError(code: ErrorCode, closeCode: CloseCode, message: string): ProtocolError {
+  return new ProtocolError(code, closeCode, message);
+}
+
+/**
+ * The client side of one WebSocket connection as a state machine (RFC 6455), without I/O: the
+ * transport calls `start()` once connected, feeds every received chunk to `receive()`, and writes
+ * what `onWrite` hands it. Events come out through `onEvent`, synchronously and in order.
+ *
+ * Bad input from the peer never throws: the connection records the error, sends the close frame
+ * and ignores what follows. Misuse by the caller throws a `TetherError` at once.
+ */
+export class ClientConnection {
+  readonly request: HandshakeRequest;
+  private stateValue: ReadyState = ReadyState.CONNECTING;
+  private readonly handler: ConnectionHandler;
+  private readonly maxPayload: number;
+  private readonly fragmentSize: number;
+  private readonly alloc: Allocator | undefined;
+  private readonly maskKey: MaskKeyGenerator;
+  private readonly utf8: Utf8Routines;
+  private readonly responseParser: HttpResponseParser;
+  private readonly parser: FrameParser;
+  private readonly validator = new Utf8Validator();
+  private rsv1Allowed = false;
+  private closeSent = false;
+
+  // The frame being read.
+  private frameOpcode = 0;
+  private controlPieces: Uint8Array[] = [];
+  // The message being assembled (one or more frames).
+  private messageOpcode = 0;
+  private messageCompressed = false;
+  private messagePieces: Uint8Array[] = [];
+  private messageLength = 0;
+
+  // Input held while a compressed message is being decompressed.
+  private pausedValue = false;
+  private backlog: Uint8Array[] = [];
+
+  constructor(url: string | { href: string }, options: ConnectionOptions, handler: ConnectionHandler) {
+    this.request = buildHandshakeRequest(url, options);
+    this.handler = handler;
+    this.maxPayload = options.maxPayload ?? DEFAULTS.maxPayload;
+    this.fragmentSize = options.fragmentSize ?? DEFAULTS.fragmentSize;
+    this.alloc = options.alloc;
+    this.maskKey = options.maskKey ?? randomMaskKey;
+    this.utf8 = options.utf8 ?? {};
+    const limits: { maxHeaderBytes?: number; maxHeaderCount?: number } = {};
+    if (options.maxHeaderBytes !== undefined) limits.maxHeaderBytes = options.maxHeaderBytes;
+    if (options.maxHeaderCount !== undefined) limits.maxHeaderCount = options.maxHeaderCount;
+    this.responseParser = new HttpResponseParser(limits);
+    this.parser = new FrameParser({
+      onHeader: (h) => this.onHeader(h),
+      onPayload: (data) => this.onPayload(data),
+      onFrameEnd: () => this.onFrameEnd(),
+    });
+  }
+
+  get readyState(): ReadyState {
+    return this.stateValue;
+  }
+
+  /** True while a compressed message is out for decompression; input is held until `deliver`. */
+  get paused(): boolean {
+    return this.pausedValue;
+  }
+
+  /** Writes the opening handshake request; call once the transport is connected. */
+  start(): void {
+    this.handler.onWrite(this.request.bytes);
+  }
+
+  /** Feeds bytes received from the server: any size, down to one byte at a time. */
+  receive(chunk: Uint8Array): void {
+    if (this.stateValue === ReadyState.CONNECTING) {
+      let rest: Uint8Array;
+      try {
+        const parsed = this.responseParser.push(chunk);
+        if (parsed === undefined) return;
+        this.open(parsed.response);
+        rest = parsed.rest;
+      } catch (error) {
+        this.failHandshake(error instanceof TetherError ? error : new HandshakeError(ErrorCode.HTTP_MALFORMED, String(error), 0, {}, { cause: error }));
+        return;
+      }
+      if (rest.length === 0) return;
+      chunk = rest;
+    }
+    if (this.parser.stopped || this.stateValue === ReadyState.CLOSED) return;
+    if (this.pausedValue) {
+      this.backlog.push(chunk);
+      return;
+    }
+    this.parse(chunk);
+  }
+
+  private parse(chunk: Uint8Array): void {
+    const used = this.parser.push(chunk);
+    if (used < chunk.length && this.pausedValue && !this.parser.stopped) this.backlog.unshift(chunk.subarray(used));
+  }
+
+  // RFC 6455 §4.1: the client MUST validate the server's response.
+  private open(response: HttpResponse): void {
+    const result = validateHandshakeResponse(this.request, response);
+    this.rsv1Allowed = result.extensions.some((e) => e.name === 'permessage-deflate');
+    this.stateValue = ReadyState.OPEN;
+    this.handler.onEvent({
+      type: 'open',
+      protocol: result.protocol,
+      extensions: result.extensions,
+      handshake: {
+        url: this.request.target.href,
+        key: this.request.key,
+        requestHeaders: this.request.headers,
+        status: response.status,
+        statusText: response.statusText,
+        responseHeaders: response.rawHeaders,
+        expectedAccept: result.expectedAccept,
+        receivedAccept: result.receivedAccept,
+      },
+    });
+  }
+
+  private failHandshake(error: TetherError): void {
+    this.stateValue = ReadyState.CLOSED;
+    this.parser.stop();
+    this.handler.onEvent({ type: 'error', error });
+    this.handler.onEvent({ type: 'close', code: CloseCode.Abnormal, reason: '', wasClean: false });
+  }
+
+  // ---- Reading frames (RFC 6455 §5) ----
+
+  private onHeader(h: FrameHeader): boolean {
+    const opcode = h.opcode;
+    const control = (opcode & 0x8) !== 0;
+    // §5.2: RSV bits must be 0 unless an extension gives them a meaning; permessage-deflate owns RSV1
+    // on the first frame of a data message only (RFC 7692 §6).
+    if (h.rsv !== 0) {
+      const rsv1Ok = h.rsv === 4 && this.rsv1Allowed && (opcode === Opcode.Text || opcode === Opcode.Binary);
+      if (!rsv1Ok) return this.failWith(ErrorCode.RESERVED_BITS, CloseCode.ProtocolError, `reserved bits ${h.rsv} set`);
+    }
+    if (opcode > Opcode.Binary && !control) return this.failWith(ErrorCode.INVALID_OPCODE, CloseCode.ProtocolError, `unknown opcode ${opcode}`);
+    if (control && opcode > Opcode.Pong) return this.failWith(ErrorCode.INVALID_OPCODE, CloseCode.ProtocolError, `unknown opcode ${opcode}`);
+    // §5.1: a client MUST close the connection if it detects a masked frame.
+    if (h.masked) return this.failWith(ErrorCode.MASKED_FRAME, CloseCode.ProtocolError, 'the server sent a masked frame');
+    if (h.length < 0) return this.failWith(ErrorCode.INVALID_LENGTH, CloseCode.ProtocolError, 'a 64-bit length with the most significant bit set');
+    if (control) {
+      // §5.5: control frames are never fragmented and carry at most 125 bytes.
+      if (!h.fin) return this.failWith(ErrorCode.CONTROL_FRAGMENTED, CloseCode.ProtocolError, 'a fragmented control frame');
+      if (h.length > 125) return this.failWith(ErrorCode.CONTROL_TOO_LONG, CloseCode.ProtocolError, `a control frame of ${h.length} bytes`);
+      this.frameOpcode = opcode;
+      this.controlPieces.length = 0;
+      return true;
+    }
+    // §5.4: continuation frames only inside a fragmented message; no new message inside one.
+    const inMessage = this.messageOpcode !== 0;
+    if (opcode === Opcode.Continuation && !inMessage) {
+      return this.failWith(ErrorCode.UNEXPECTED_CONTINUATION, CloseCode.ProtocolError, 'a continuation frame without a message to continue');
+    }
+    if (opcode !== Opcode.Continuation && inMessage) {
+      return this.failWith(ErrorCode.EXPECTED_CONTINUATION, CloseCode.ProtocolError, 'a new data frame inside a fragmented message');
+    }
+    // Limits are checked against the header, before a byte of payload is kept.
+    if (h.length > this.maxPayload - this.messageLength) {
+      return this.failWith(ErrorCode.PAYLOAD_TOO_LARGE, CloseCode.MessageTooBig, `a message over the ${this.maxPayload}-byte limit`);
+    }
+    if (opcode !== Opcode.Continuation) {
+      this.messageOpcode = opcode;
+      this.messageCompressed = h.rsv === 4;
+      this.validator.reset();
+    }
+    this.frameOpcode = opcode;
+    this.pendingFin = h.fin;
+    return true;
+  }
+
+  private pendingFin = false;
+
+  private onPayload(data: Uint8Array): boolean {
+    if ((this.frameOpcode & 0x8) !== 0) {
+      this.controlPieces.push(data);
+      return true;
+    }
+    this.messagePieces.push(data);
+    this.messageLength += data.length;
+    // §8.1: invalid UTF-8 fails the connection as soon as it is seen, not at the end of the message.
+    if (this.messageOpcode === Opcode.Text && !this.messageCompressed && !this.validator.push(data, this.utf8.validate)) {
+      return this.failWith(ErrorCode.INVALID_UTF8, CloseCode.InvalidPayload, 'a text message that is not valid UTF-8');
+    }
+    return true;
+  }
+
+  private onFrameEnd(): boolean {
+    const opcode = this.frameOpcode;
+    if ((opcode & 0x8) !== 0) {
+      const pieces = this.controlPieces;
+      const payload = pieces.length === 0 ? EMPTY : concat(pieces, pieces.reduce((n, p) => n + p.length, 0));
+      this.controlPieces = [];
+      return this.onControl(opcode, payload);
+    }
+    if (!this.pendingFin) return true;
+    const text = this.messageOpcode === Opcode.Text;
+    const compressed = this.messageCompressed;
+    const data = this.messagePieces.length === 0 ? EMPTY : concat(this.messagePieces, this.messageLength);
+    this.messageOpcode = 0;
+    this.messagePieces = [];
+    this.messageLength = 0;
+    if (compressed) {
+      this.pausedValue = true;
+      this.handler.onEvent({ type: 'compressed', text, data });
+      return false;
+    }
+    if (text) {
+      if (!this.validator.complete) {
+        return this.failWith(ErrorCode.INVALID_UTF8, CloseCode.InvalidPayload, 'a text message that ends inside a UTF-8 sequence');
+      }
+      this.handler.onEvent({ type: 'message', data: this.decodeText(data) });
+    } else {
+      this.handler.onEvent({ type: 'message', data });
+    }
+    return this.stateValue !== ReadyState.CLOSED;
+  }
+
+  private decodeText(data: Uint8Array): string {
+    return this.utf8.decode ? this.utf8.decode(data) : textDecoder.decode(data);
+  }
+
+  private onControl(opcode: number, payload: Uint8Array): boolean {
+    if (opcode === Opcode.Ping) {
+      // §5.5.2: answer a ping with a pong carrying the same data, unless a close was already sent.
+      if (!this.closeSent) this.writeFrame(Opcode.Pong, payload, true, false);
+      this.handler.onEvent({ type: 'ping', data: payload });
+      return this.stateValue !== ReadyState.CLOSED;
+    }
+    if (opcode === Opcode.Pong) {
+      this.handler.onEvent({ type: 'pong', data: payload });
+      return this.stateValue !== ReadyState.CLOSED;
+    }
+    // §5.5.1: a close frame; echo it if we have not sent ours, then the closing handshake is done.
+    const info = parseClosePayload(payload);
+    if (info instanceof ProtocolError) {
+      this.fail(info);
+      return false;
+    }
+    if (!this.closeSent) {
+      this.closeSent = true;
+      const echo = info.code === CloseCode.NoStatus ? EMPTY : payload.subarray(0, 2);
+      this.writeFrame(Opcode.Close, echo, true, false);
+    }
+    this.finish(info.code, info.reason, true);
+    return false;
+  }
+
+  /** After a `compressed` event: hands back the decompressed message and resumes reading. */
+  deliver(text: boolean, data: Uint8Array): void {
+    if (!this.pausedValue || this.stateValue === ReadyState.CLOSED) return;
+    if (data.length > this.maxPayload) {
+      this.failWith(ErrorCode.PAYLOAD_TOO_LARGE, CloseCode.MessageTooBig, `a message over the ${this.maxPayload}-byte limit`);
+      return;
+    }
+    if (text) {
+      this.validator.reset();
+      if (!this.validator.push(data, this.utf8.validate) || !this.validator.complete) {
+        this.failWith(ErrorCode.INVALID_UTF8, CloseCode.InvalidPayload, 'a text message that is not valid UTF-8');
+        return;
+      }
+      this.handler.onEvent({ type: 'message', data: this.decodeText(data) });
+    } else {
+      this.handler.onEvent({ type: 'message', data });
+    }
+    this.pausedValue = false;
+    // A handler may have closed the connection meanwhile.
+    while (!this.pausedValue && this.backlog.length > 0 && (this.stateValue as ReadyState) !== ReadyState.CLOSED) {
+      this.parse(this.backlog.shift()!);
+    }
+  }
+
+  // ---- Failing and closing ----
+
+  private failWith(code: ErrorCode, closeCode: CloseCode, message: string): false {
+    this.fail(protocolError(code, closeCode, message));
+    return false;
+  }
+
+  /**
+   * Fails the connection (RFC 6455 §7.1.7): reports the error, sends a close frame with its close
+   * code unless one was sent, and ignores everything after. The transport then drops the TCP
+   * connection. Transports call this for errors of their own (a failed decompression, say).
+   */
+  fail(error: ProtocolError): void {
+    if (this.stateValue === ReadyState.CLOSED) return;
+    this.parser.stop();
+    this.backlog = [];
+    this.pausedValue = false;
+    this.handler.onEvent({ type: 'error', error });
+    if (this.stateValue === ReadyState.CONNECTING) {
+      this.finish(CloseCode.Abnormal, '', false);
+      return;
+    }
+    if (!this.closeSent) {
+      this.closeSent = true;
+      this.writeFrame(Opcode.Close, encodeClosePayload(error.closeCode, error.code), true, false);
+    }
+    this.finish(error.closeCode, '', false);
+  }
+
+  /** The transport's connection ended (TCP closed or errored); `error` says why where known. */
+  connectionLost(error?: TetherError): void {
+    if (this.stateValue === ReadyState.CLOSED) return;
+    this.parser.stop();
+    const lost =
+      error ??
+      new TetherError(
+        this.stateValue === ReadyState.CONNECTING ? ErrorCode.CONNECTION_FAILED : ErrorCode.CONNECTION_LOST,
+        this.stateValue === ReadyState.CONNECTING ? 'the connection closed during the handshake' : 'the connection closed without a close frame',
+      );
+    this.handler.onEvent({ type: 'error', error: lost });
+    this.finish(CloseCode.Abnormal, '', false);
+  }
+
+  private finish(code: number, reason: string, wasClean: boolean): void {
+    this.stateValue = ReadyState.CLOSED;
+    this.parser.stop();
+    this.handler.onEvent({ type: 'close', code, reason, wasClean });
+  }
+
+  /**
+   * Starts the closing handshake (RFC 6455 §7.1.2). In CONNECTING the connection is failed at once
+   * (close 1006), as the WHATWG `close()` does. Does nothing once closing.
+   * @throws TetherError ERR_INVALID_ARGUMENT for a code that may not be sent or a reason over 123 bytes
+   */
+  close(code?: number, reason?: string): void {
+    const payload = encodeClosePayload(code, reason);
+    if (this.stateValue === ReadyState.CONNECTING) {
+      this.parser.stop();
+      this.handler.onEvent({ type: 'error', error: new TetherError(ErrorCode.ABORTED, 'closed before the connection was established') });
+      this.finish(CloseCode.Abnormal, '', false);
+      return;
+    }
+    if (this.stateValue !== ReadyState.OPEN) return;
+    this.closeSent = true;
+    this.stateValue = ReadyState.CLOSING;
+    this.writeFrame(Opcode.Close, payload, true, false);
+  }
+
+  // ---- Sending (RFC 6455 §5.2, §6.1) ----
+
+  private canSend(): boolean {
+    if (this.stateValue === ReadyState.CONNECTING) {
+      throw new TetherError(ErrorCode.INVALID_STATE, 'cannot send before the connection is open');
+    }
+    return this.stateValue === ReadyState.OPEN;
+  }
+
+  /**
+   * Sends a text message. Returns false, sending nothing, once the connection is closing or closed.
+   * @throws TetherError ERR_INVALID_STATE while connecting
+   */
+  sendText(text: string): boolean {
+    if (!this.canSend()) return false;
+    this.sendMessage(Opcode.Text, this.utf8.encode ? this.utf8.encode(text) : textEncoder.encode(text), false);
+    return true;
+  }
+
+  /** Sends a binary message; the caller's bytes are copied once (masked) and never changed. */
+  sendBinary(data: Uint8Array): boolean {
+    if (!this.canSend()) return false;
+    this.sendMessage(Opcode.Binary, data, false);
+    return true;
+  }
+
+  /** Sends a message an extension has compressed: RSV1 set on its first frame (RFC 7692 §6). */
+  sendCompressed(text: boolean, data: Uint8Array): boolean {
+    if (!this.canSend()) return false;
+    if (!this.rsv1Allowed) throw new TetherError(ErrorCode.INVALID_STATE, 'permessage-deflate was not agreed');
+    this.sendMessage(text ? Opcode.Text : Opcode.Binary, data, true);
+    return true;
+  }
+
+  /** Sends a ping with up to 125 bytes of data. */
+  ping(data: Uint8Array = EMPTY): boolean {
+    return this.sendControl(Opcode.Ping, data);
+  }
+
+  /** Sends an unsolicited pong (a unidirectional heartbeat, §5.5.3). */
+  pong(data: Uint8Array = EMPTY): boolean {
+    return this.sendControl(Opcode.Pong, data);
+  }
+
+  private sendControl(opcode: number, data: Uint8Array): boolean {
+    if (data.length > 125) throw new TetherError(ErrorCode.INVALID_ARGUMENT, 'control frames carry at most 125 bytes');
+    if (!this.canSend()) return false;
+    this.writeFrame(opcode, data, true, false);
+    return true;
+  }
+
+  private sendMessage(opcode: number, data: Uint8Array, rsv1: boolean): void {
+    const size = this.fragmentSize;
+    if (size <= 0 || data.length <= size) {
+      this.writeFrame(opcode, data, true, rsv1);
+      return;
+    }
+    for (let offset = 0; offset < data.length; offset += size) {
+      const end = Math.min(offset + size, data.length);
+      this.writeFrame(offset === 0 ? opcode : Opcode.Continuation, data.subarray(offset, end), end === data.length, rsv1 && offset === 0);
+    }
+  }
+
+  private writeFrame(opcode: number, payload: Uint8Array, fin: boolean, rsv1: boolean): void {
+    const options = { fin, rsv1, maskKey: this.maskKey(), alloc: this.alloc };
+    this.handler.onWrite(encodeFrame(opcode, payload, options));
+  }
+}

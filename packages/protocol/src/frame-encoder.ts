@@ -1,0 +1,76 @@
+import { maskInPlace } from './mask';
+import { randomBytes } from './runtime';
+
+/** Allocates the buffer a frame is written into (Node passes `Buffer.allocUnsafe`). */
+export type Allocator = (size: number) => Uint8Array;
+/** Returns 4 unpredictable bytes for a masking key (RFC 6455 §5.3); tests inject a fixed one. */
+export type MaskKeyGenerator = () => Uint8Array;
+
+export const defaultAllocator: Allocator = (size) => new Uint8Array(size);
+export const randomMaskKey: MaskKeyGenerator = () => randomBytes(4);
+
+export interface FrameOptions {
+  fin: boolean;
+  rsv1: boolean;
+  /** Masking key, or null for an unmasked frame (only a server sends those; tests use them). */
+  maskKey: Uint8Array | null;
+  alloc?: Allocator | undefined;
+}
+
+/** Bytes of the base header plus the extended length (RFC 6455 §5.2). */
+function headerLength(payloadLength: number, masked: boolean): number {
+  const base = payloadLength < 126 ? 2 : payloadLength < 0x10000 ? 4 : 10;
+  return masked ? base + 4 : base;
+}
+
+/**
+ * Encodes one frame into a single buffer: header, then the payload copied once and masked in the
+ * copy (never in the caller's bytes). The buffer is laid out so the payload starts 4-byte aligned,
+ * which lets masking work a word at a time.
+ */
+export function encodeFrame(opcode: number, payload: Uint8Array, options: FrameOptions): Uint8Array {
+  const n = payload.length;
+  const masked = options.maskKey !== null;
+  const h = headerLength(n, masked);
+  const pad = (4 - (h & 3)) & 3;
+  const buffer = (options.alloc ?? defaultAllocator)(pad + h + n);
+  const frame = pad === 0 ? buffer : buffer.subarray(pad);
+  frame[0] = (options.fin ? 0x80 : 0) | (options.rsv1 ? 0x40 : 0) | opcode;
+  const maskBit = masked ? 0x80 : 0;
+  let offset: number;
+  if (n < 126) {
+    frame[1] = maskBit | n;
+    offset = 2;
+  } else if (n < 0x10000) {
+    frame[1] = maskBit | 126;
+    frame[2] = n >>> 8;
+    frame[3] = n & 0xff;
+    offset = 4;
+  } else {
+    frame[1] = maskBit | 127;
+    const high = Math.floor(n / 0x100000000);
+    frame[2] = 0;
+    frame[3] = 0;
+    frame[4] = (high >>> 8) & 0xff;
+    frame[5] = high & 0xff;
+    frame[6] = (n >>> 24) & 0xff;
+    frame[7] = (n >>> 16) & 0xff;
+    frame[8] = (n >>> 8) & 0xff;
+    frame[9] = n & 0xff;
+    offset = 10;
+  }
+  if (options.maskKey !== null) {
+    const key = options.maskKey;
+    frame[offset] = key[0]!;
+    frame[offset + 1] = key[1]!;
+    frame[offset + 2] = key[2]!;
+    frame[offset + 3] = key[3]!;
+    offset += 4;
+    const body = frame.subarray(offset);
+    body.set(payload);
+    maskInPlace(body, frame.subarray(offset - 4, offset));
+  } else {
+    frame.set(payload, offset);
+  }
+  return frame;
+}
