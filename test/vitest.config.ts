@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: { conditions: ['@tether/source'] },
   ssr: { resolve: { conditions: ['@tether/source'] } },
   test: {
-    projects: ['packages/*/vitest.config.ts'],
+    projects: ['packages/*/vitest.config.ts', 'test/vitest.integration.config.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },
