@@ -56,6 +56,8 @@ export const ErrorCode = {
   MESSAGE_EXPIRED: 'ERR_MESSAGE_EXPIRED',
   REQUEST_TIMEOUT: 'ERR_REQUEST_TIMEOUT',
   CLOSED: 'ERR_CLOSED',
+  /** A listener of a client event threw; the client carried on (`cause` holds the throw). */
+  LISTENER_FAILED: 'ERR_LISTENER_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,0 +1,61 @@
+import { HandshakeError } from '@tether/protocol';
+import type { WebSocketLike } from './types';
+
+/**
+ * What some transports offer beyond the WHATWG interface, found by duck typing so that none is a
+ * dependency: `ping()` with `pong` events (`ws`, Tether's Node `WebSocket`), and the status and
+ * headers of a refused handshake (`ws`'s `unexpected-response`, or a `HandshakeError` on the
+ * error event of Tether's own).
+ */
+interface Extras {
+  on?(event: string, fn: (...args: never[]) => void): unknown;
+  ping?(): void;
+  terminate?(): void;
+}
+
+export interface Refusal {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+interface HttpResponseLike {
+  statusCode?: number;
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+/** Listens for sign-of-life events and handshake refusals where the transport has them. */
+export function listenExtras(socket: WebSocketLike, alive: () => void, refused: (r: Refusal) => void): void {
+  const s = socket as WebSocketLike & Extras;
+  if (typeof s.on !== 'function') return;
+  s.on('pong', alive);
+  s.on('ping', alive);
+  // ws leaves a refused handshake to whoever listens here: note it, then abort the attempt.
+  s.on('unexpected-response', (_req: unknown, res: HttpResponseLike) => {
+    refused({ status: res.statusCode ?? 0, headers: res.headers ?? {} });
+    abandon(socket);
+  });
+}
+
+/** `ping()` where the transport has it. */
+export function pinger(socket: WebSocketLike): (() => void) | undefined {
+  const s = socket as WebSocketLike & Extras;
+  return typeof s.ping === 'function' && typeof s.on === 'function' ? () => s.ping?.() : undefined;
+}
+
+/** A refusal carried by an error event (Tether's own transport puts a `HandshakeError` there). */
+export function refusalOf(event: unknown): Refusal | undefined {
+  const e = (event as { error?: unknown } | null)?.error ?? event;
+  return e instanceof HandshakeError ? e : undefined;
+}
+
+/** Drops a socket at once: `terminate()` where there is one, else `close()`. Never throws. */
+export function abandon(socket: WebSocketLike, code?: number, reason?: string): void {
+  const s = socket as WebSocketLike & Extras;
+  try {
+    if (code !== undefined && socket.readyState === 1) socket.close(code, reason);
+    if (typeof s.terminate === 'function') s.terminate();
+    else if (code === undefined) socket.close();
+  } catch {
+    // Already closed or closing: nothing left to drop.
+  }
+}
