@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CloseCode, Opcode, ReadyState } from './constants';
+import { ClientConnection } from './connection';
 import { ErrorCode, HandshakeError, ProtocolError, TetherError } from './errors';
 import { textEncoder } from './runtime';
 import { FIXED_KEY, concatBytes, drive, hex, opened, readClientFrame, response101, serverFrame, type Driven } from './test-utils';
@@ -52,6 +53,21 @@ describe('the opening handshake', () => {
     expect(d.written).toHaveLength(0);
     d.conn.receive(hex('81 00'));
     expect(d.of('message')).toHaveLength(0);
+  });
+
+  it('lets an exception from an open listener through, without calling the handshake bad', () => {
+    const events: string[] = [];
+    const conn = new ClientConnection('ws://example.com/', { key: FIXED_KEY }, {
+      onWrite: () => {},
+      onEvent: (e) => {
+        events.push(e.type);
+        if (e.type === 'open') throw new RangeError('listener bug');
+      },
+    });
+    conn.start();
+    expect(() => conn.receive(response101())).toThrow(RangeError);
+    expect(events).toEqual(['open']);
+    expect(conn.readyState).toBe(ReadyState.OPEN);
   });
 
   it('reports a connection lost during the handshake as 1006', () => {

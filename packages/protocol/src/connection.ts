@@ -112,6 +112,7 @@ export class ClientConnection {
 
   // The frame being read.
   private frameOpcode = 0;
+  private frameFin = false;
   private controlPieces: Uint8Array[] = [];
   // The message being assembled (one or more frames).
   private messageOpcode = 0;
@@ -146,6 +147,11 @@ export class ClientConnection {
     return this.stateValue;
   }
 
+  /** Read through a call, so that TypeScript does not narrow the state across event handlers. */
+  private isClosed(): boolean {
+    return this.stateValue === ReadyState.CLOSED;
+  }
+
   /** True while a compressed message is out for decompression; input is held until `deliver`. */
   get paused(): boolean {
     return this.pausedValue;
@@ -159,18 +165,20 @@ export class ClientConnection {
   /** Feeds bytes received from the server: any size, down to one byte at a time. */
   receive(chunk: Uint8Array): void {
     if (this.stateValue === ReadyState.CONNECTING) {
-      let rest: Uint8Array;
+      let parsed: { response: HttpResponse; rest: Uint8Array } | undefined;
+      let result: HandshakeResult;
       try {
-        const parsed = this.responseParser.push(chunk);
+        parsed = this.responseParser.push(chunk);
         if (parsed === undefined) return;
-        this.open(parsed.response);
-        rest = parsed.rest;
+        result = validateHandshakeResponse(this.request, parsed.response);
       } catch (error) {
         this.failHandshake(error instanceof TetherError ? error : new HandshakeError(ErrorCode.HTTP_MALFORMED, String(error), 0, {}, { cause: error }));
         return;
       }
-      if (rest.length === 0) return;
-      chunk = rest;
+      // Outside the try: an exception from an open listener is the listener's, not a bad handshake.
+      this.open(parsed.response, result);
+      if (parsed.rest.length === 0 || this.isClosed()) return;
+      chunk = parsed.rest;
     }
     if (this.parser.stopped || this.stateValue === ReadyState.CLOSED) return;
     if (this.pausedValue) {
@@ -185,9 +193,8 @@ export class ClientConnection {
     if (used < chunk.length && this.pausedValue && !this.parser.stopped) this.backlog.unshift(chunk.subarray(used));
   }
 
-  // RFC 6455 §4.1: the client MUST validate the server's response.
-  private open(response: HttpResponse): void {
-    const result = validateHandshakeResponse(this.request, response);
+  // RFC 6455 §4.1: the response was validated; the connection is established.
+  private open(response: HttpResponse, result: HandshakeResult): void {
     this.rsv1Allowed = result.extensions.some((e) => e.name === 'permessage-deflate');
     this.stateValue = ReadyState.OPEN;
     this.handler.onEvent({
@@ -256,11 +263,9 @@ export class ClientConnection {
       this.validator.reset();
     }
     this.frameOpcode = opcode;
-    this.pendingFin = h.fin;
+    this.frameFin = h.fin;
     return true;
   }
-
-  private pendingFin = false;
 
   private onPayload(data: Uint8Array): boolean {
     if ((this.frameOpcode & 0x8) !== 0) {
@@ -284,7 +289,7 @@ export class ClientConnection {
       this.controlPieces = [];
       return this.onControl(opcode, payload);
     }
-    if (!this.pendingFin) return true;
+    if (!this.frameFin) return true;
     const text = this.messageOpcode === Opcode.Text;
     const compressed = this.messageCompressed;
     const data = this.messagePieces.length === 0 ? EMPTY : concat(this.messagePieces, this.messageLength);
@@ -356,7 +361,7 @@ export class ClientConnection {
     }
     this.pausedValue = false;
     // A handler may have closed the connection meanwhile.
-    while (!this.pausedValue && this.backlog.length > 0 && (this.stateValue as ReadyState) !== ReadyState.CLOSED) {
+    while (!this.pausedValue && this.backlog.length > 0 && !this.isClosed()) {
       this.parse(this.backlog.shift()!);
     }
   }
