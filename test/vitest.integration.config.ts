@@ -7,7 +7,7 @@ export default defineProject({
   ssr: { resolve: { conditions: ['@tether/source'] } },
   test: {
     name: 'integration',
-    include: ['test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'test/bench/**'],
+    include: ['**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'bench/**'],
   },
 });
