@@ -3,5 +3,5 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   resolve: { conditions: ['@tether/source'] },
   ssr: { resolve: { conditions: ['@tether/source'] } },
-  test: { name: 'client', include: ['src/**/*.test.ts'], typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] } },
+  test: { name: 'client', include: ['src/**/*.test.ts'] },
 });

@@ -19,6 +19,7 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   if (!value) return undefined;
   const v = value.trim();
   if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
+  // All three HTTP-date forms start with the day name.
+  const at = /^[a-z]/i.test(v) ? Date.parse(v) : NaN;
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

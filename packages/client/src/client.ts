@@ -54,7 +54,7 @@ export function shouldReconnect(info: CloseInfo): boolean {
 }
 
 const LIFECYCLE = new Set(['open', 'message', 'close', 'error', 'reconnecting', 'state', 'drop']);
-const resolve = <T>(v: T | (() => T | Promise<T>)): Promise<T> => Promise.resolve(typeof v === 'function' ? (v as () => T | Promise<T>)() : v);
+const resolve = <T>(v: T | (() => T | Promise<T>)): Promise<T> => new Promise((r) => r(typeof v === 'function' ? (v as () => T | Promise<T>)() : v));
 const withData = (error: TetherError, data: RawData): ClientError => Object.assign(error, { data });
 
 interface Pending {
@@ -321,7 +321,9 @@ export class Client<In = unknown, Out = unknown, K extends string = 'type', R = 
     socket.onopen = () => mine() && this.onOpen(socket);
     socket.onmessage = (ev: { data: unknown }) => mine() && this.receive(ev.data);
     socket.onerror = (ev: unknown) => {
-      if (mine()) this.failure ??= this.toError(ev);
+      if (!mine()) return;
+      this.refusal ??= refusalOf(ev);
+      this.failure ??= this.toError(ev);
     };
     socket.onclose = (ev: { code?: number; reason?: string; wasClean?: boolean }) => {
       if (!mine()) return;

@@ -52,9 +52,10 @@ export function refusalOf(event: unknown): Refusal | undefined {
 export function abandon(socket: WebSocketLike, code?: number, reason?: string): void {
   const s = socket as WebSocketLike & Extras;
   try {
-    if (code !== undefined && socket.readyState === 1) socket.close(code, reason);
+    const open = code !== undefined && socket.readyState === 1;
+    if (open) socket.close(code, reason);
     if (typeof s.terminate === 'function') s.terminate();
-    else if (code === undefined) socket.close();
+    else if (!open) socket.close();
   } catch {
     // Already closed or closing: nothing left to drop.
   }
