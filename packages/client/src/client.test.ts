@@ -4,7 +4,7 @@ import { ErrorCode, HandshakeError } from '@tether/protocol';
 import { ClientCloseCode, createClient, shouldReconnect } from './client';
 import type { Clock } from './clock';
 import { FakeSocket, fakeTransport, PingSocket } from './fake-socket';
-import type { ClientOptions, ClientState, CloseEvent } from './types';
+import type { ClientOptions, ClientState, CloseEvent, WebSocketConstructor } from './types';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => {
@@ -126,7 +126,7 @@ describe('connecting', () => {
     const { client, closes } = setup({
       transport: function () {
         throw new SyntaxError('bad url');
-      } as unknown as ClientOptions<unknown, unknown>['transport'],
+      } as unknown as WebSocketConstructor,
       reconnect: { maxRetries: 0 },
     });
     const errors: unknown[] = [];
