@@ -50,7 +50,7 @@ describe('RFC 6455 §5.7: frames as written', () => {
   });
 
   it('starts the masked payload 4-byte aligned and honours the allocator', () => {
-    for (const n of [5, 200, 70_000]) {
+    for (const n of [64, 200, 70_000]) {
       let allocated = 0;
       const frame = encodeFrame(Opcode.Binary, new Uint8Array(n), {
         fin: true,
@@ -64,6 +64,14 @@ describe('RFC 6455 §5.7: frames as written', () => {
       const headerLength = n < 126 ? 6 : n < 65536 ? 8 : 14;
       expect((frame.byteOffset + headerLength) % 4).toBe(0);
       expect(allocated - frame.length).toBeLessThan(4);
+    }
+  });
+
+  it('writes small frames without padding', () => {
+    for (const n of [0, 1, 5, 63]) {
+      const frame = encodeFrame(Opcode.Binary, new Uint8Array(n).fill(n), { fin: true, rsv1: false, maskKey: FIXED_MASK });
+      expect(frame).toHaveLength(6 + n);
+      expect(readClientFrame(frame).payload).toEqual(new Uint8Array(n).fill(n));
     }
   });
 

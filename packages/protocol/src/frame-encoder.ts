@@ -17,6 +17,9 @@ export interface FrameOptions {
   alloc?: Allocator | undefined;
 }
 
+/** Below this many payload bytes a frame is masked byte by byte; the word loop does not pay off. */
+const SMALL = 64;
+
 /** Bytes of the base header plus the extended length (RFC 6455 §5.2). */
 function headerLength(payloadLength: number, masked: boolean): number {
   const base = payloadLength < 126 ? 2 : payloadLength < 0x10000 ? 4 : 10;
@@ -30,7 +33,27 @@ function headerLength(payloadLength: number, masked: boolean): number {
  */
 export function encodeFrame(opcode: number, payload: Uint8Array, options: FrameOptions): Uint8Array {
   const n = payload.length;
-  const masked = options.maskKey !== null;
+  const key = options.maskKey;
+  if (n < SMALL && key !== null) {
+    // Small frames: no alignment padding and no views, the payload masked byte by byte as it is copied.
+    const frame = (options.alloc ?? defaultAllocator)(6 + n);
+    frame[0] = (options.fin ? 0x80 : 0) | (options.rsv1 ? 0x40 : 0) | opcode;
+    frame[1] = 0x80 | n;
+    const k0 = (frame[2] = key[0]!);
+    const k1 = (frame[3] = key[1]!);
+    const k2 = (frame[4] = key[2]!);
+    const k3 = (frame[5] = key[3]!);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      frame[6 + i] = payload[i]! ^ k0;
+      frame[7 + i] = payload[i + 1]! ^ k1;
+      frame[8 + i] = payload[i + 2]! ^ k2;
+      frame[9 + i] = payload[i + 3]! ^ k3;
+    }
+    for (; i < n; i++) frame[6 + i] = payload[i]! ^ key[i & 3]!;
+    return frame;
+  }
+  const masked = key !== null;
   const h = headerLength(n, masked);
   const pad = (4 - (h & 3)) & 3;
   const buffer = (options.alloc ?? defaultAllocator)(pad + h + n);

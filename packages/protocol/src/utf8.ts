@@ -45,10 +45,12 @@ export class Utf8Validator {
       if (!bulk(bytes.subarray(i, end))) return false;
       i = end;
     }
-    for (; i < n; i++) {
-      const b = bytes[i]!;
-      if (b < 0x80 && this.need === 0) continue;
-      if (!this.step(b)) return false;
+    while (i < n) {
+      if (this.need === 0) {
+        i = skipAscii(bytes, i);
+        if (i >= n) break;
+      }
+      if (!this.step(bytes[i++]!)) return false;
     }
     return true;
   }
@@ -77,6 +79,24 @@ export class Utf8Validator {
     this.need--;
     return true;
   }
+}
+
+/** The index of the first byte at or after `i` that is not ASCII, reading aligned 4-byte words where it can. */
+function skipAscii(bytes: Uint8Array, i: number): number {
+  const n = bytes.length;
+  while (i < n && ((bytes.byteOffset + i) & 3) !== 0) {
+    if (bytes[i]! >= 0x80) return i;
+    i++;
+  }
+  if (n - i >= 128) {
+    const words = new Int32Array(bytes.buffer, bytes.byteOffset + i, (n - i) >>> 2);
+    let w = 0;
+    const end = words.length;
+    while (w < end && (words[w]! & 0x80808080) === 0) w++;
+    i += w << 2;
+  }
+  while (i < n && bytes[i]! < 0x80) i++;
+  return i;
 }
 
 /** Whether a complete byte string is valid UTF-8. */
