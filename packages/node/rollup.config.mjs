@@ -1,0 +1,3 @@
+import { packageConfig } from '@tether/build';
+
+export default packageConfig(import.meta.dirname);

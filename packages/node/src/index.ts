@@ -1,0 +1,10 @@
+export { WebSocket } from './websocket';
+export { MessageEvent, CloseEvent, ErrorEvent, HandshakeEvent, RedirectEvent } from './events';
+export type { MessageData, CloseEventInit, WebSocketEventMap, Listener, ListenerOptions, Handler } from './events';
+export { DEFAULTS } from './options';
+export type { WebSocketOptions, PerMessageDeflateNodeOptions, TlsOptions, BinaryType } from './options';
+export type { SendData } from './data';
+export { parseProxyUrl, proxyFor, bypassesProxy } from './proxy';
+export type { ProxyConfig } from './proxy';
+export { ErrorCode, TetherError, ProtocolError, HandshakeError, CloseCode, ReadyState } from '@tether/protocol';
+export type { HandshakeInfo } from '@tether/protocol';

@@ -1,0 +1,426 @@
+import { isUtf8 } from 'node:buffer';
+import type net from 'node:net';
+import {
+  ClientConnection,
+  CloseCode,
+  ErrorCode,
+  HandshakeError,
+  PERMESSAGE_DEFLATE,
+  ProtocolError,
+  ReadyState,
+  TetherError,
+  computeAccept,
+  perMessageDeflateOffer,
+  type ConnectionEvent,
+  type ConnectionOptions,
+  type HandshakeInfo,
+  type PerMessageDeflateAgreement,
+} from '@tether/protocol';
+import { dial } from './connect';
+import { decodeUtf8, encodeUtf8, type OutgoingMessage } from './data';
+import { Compressor, Decompressor } from './deflate';
+import type { ResolvedOptions } from './options';
+import { Outbox, type ReadyMessage } from './outbox';
+import { proxyFor, type ProxyConfig } from './proxy';
+import { redirectHeaders, resolveRedirect, withUrlCredentials, type HeaderList } from './redirect';
+
+// One WebSocket connection over Node sockets: the protocol core fed from and writing to a socket,
+// decompression and the send queue around it, the timers, redirects, and the TCP close after the
+// protocol-level close. It reports plain callbacks; websocket.ts turns them into DOM events.
+
+export interface TransportEvents {
+  handshake(info: HandshakeInfo): void;
+  open(protocol: string, extensions: string): void;
+  message(data: string | Uint8Array): void;
+  ping(data: Uint8Array): void;
+  pong(data: Uint8Array): void;
+  redirect(status: number, location: string, crossOrigin: boolean): void;
+  error(error: TetherError): void;
+  /** The protocol-level end: the TCP connection is being closed. */
+  closing(): void;
+  /** All over, TCP closed: once, last. */
+  close(code: number, reason: string, wasClean: boolean, error: TetherError | undefined): void;
+  /** Everything sent has been written out after the socket had asked to wait. */
+  drain(): void;
+}
+
+interface Attempt {
+  readonly conn: ClientConnection;
+  readonly proxy: ProxyConfig | undefined;
+}
+
+interface PendingRedirect {
+  readonly next: Attempt;
+  readonly status: number;
+  readonly location: string;
+  readonly crossOrigin: boolean;
+}
+
+function headerList(headers: ResolvedOptions['headers']): HeaderList {
+  if (headers === undefined) return [];
+  if (Symbol.iterator in headers) return [...(headers as Iterable<readonly [string, string]>)];
+  return Object.entries(headers as Record<string, string>);
+}
+
+/** The `Sec-WebSocket-Extensions` value the server sent, for the WHATWG `extensions` attribute. */
+function extensionsHeader(info: HandshakeInfo): string {
+  return info.responseHeaders
+    .filter(([name]) => name.toLowerCase() === 'sec-websocket-extensions')
+    .map(([, value]) => value.trim())
+    .join(', ');
+}
+
+export class Transport {
+  private attempt: Attempt;
+  private headers: HeaderList;
+  private socket: net.Socket | null = null;
+  private socketError: Error | undefined;
+  private dialer = new AbortController();
+  private outbox: Outbox | null = null;
+  private compressor: Compressor | null = null;
+  private decompressor: Decompressor | null = null;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private closeTimer: NodeJS.Timeout | undefined;
+  private redirect: PendingRedirect | null = null;
+  private redirects = 0;
+  private lastError: TetherError | undefined;
+  private ended: { code: number; reason: string; wasClean: boolean } | null = null;
+  private finished = false;
+  private frames: Uint8Array[] | null = null;
+  private corked = false;
+  private buffered = 0;
+  private drainWanted = false;
+
+  /** @throws TetherError for a bad URL, subprotocol, header or proxy (caller misuse). */
+  constructor(
+    url: string,
+    private readonly options: ResolvedOptions,
+    private readonly events: TransportEvents,
+  ) {
+    this.headers = withUrlCredentials(url, headerList(options.headers));
+    this.attempt = this.prepare(url, this.headers);
+    this.handshakeTimer = setTimeout(() => this.timeout(), options.handshakeTimeout);
+    this.handshakeTimer.unref();
+    this.dial();
+  }
+
+  get url(): string {
+    return this.attempt.conn.request.target.href;
+  }
+
+  get bufferedAmount(): number {
+    return this.buffered;
+  }
+
+  private prepare(url: string, headers: HeaderList): Attempt {
+    const o = this.options;
+    const connection: ConnectionOptions = {
+      headers,
+      alloc: (size) => Buffer.allocUnsafe(size),
+      utf8: { validate: isUtf8, decode: decodeUtf8, encode: encodeUtf8 },
+    };
+    if (o.protocols !== undefined) connection.protocols = o.protocols;
+    if (o.origin !== undefined) connection.origin = o.origin;
+    if (o.maxPayload !== undefined) connection.maxPayload = o.maxPayload;
+    if (o.maxHeaderBytes !== undefined) connection.maxHeaderBytes = o.maxHeaderBytes;
+    if (o.fragmentSize !== undefined) connection.fragmentSize = o.fragmentSize;
+    if (o.deflate !== null) connection.extensions = [perMessageDeflateOffer({ clientMaxWindowBits: true, ...o.deflate.offer })];
+    const conn: ClientConnection = new ClientConnection(url, connection, {
+      onWrite: (bytes) => this.onWrite(conn, bytes),
+      onEvent: (event) => {
+        if (this.attempt.conn === conn) this.onEvent(conn, event);
+      },
+    });
+    return { conn, proxy: proxyFor(conn.request.target, o.proxy, o.env) };
+  }
+
+  private dial(): void {
+    const { conn, proxy } = this.attempt;
+    const o = this.options;
+    const controller = (this.dialer = new AbortController());
+    dial(conn.request.target, { tls: o.tls, proxy, proxyTls: o.proxyTls, maxHeaderBytes: o.maxHeaderBytes, signal: controller.signal }, (error, socket) => {
+      if (this.attempt.conn !== conn || conn.readyState === ReadyState.CLOSED) {
+        socket?.destroy();
+        return;
+      }
+      if (error !== null) conn.connectionLost(error);
+      else this.attach(conn, socket!);
+    });
+  }
+
+  private attach(conn: ClientConnection, socket: net.Socket): void {
+    this.socket = socket;
+    this.socketError = undefined;
+    socket.on('data', (chunk: Buffer) => {
+      conn.receive(chunk);
+      if (conn.paused) socket.pause();
+    });
+    socket.on('error', (error) => {
+      this.socketError ??= error;
+    });
+    socket.on('close', () => this.onSocketClose(conn, socket));
+    socket.resume();
+    conn.start();
+  }
+
+  private onSocketClose(conn: ClientConnection, socket: net.Socket): void {
+    if (this.socket !== socket) return;
+    if (conn.readyState !== ReadyState.CLOSED) {
+      const cause = this.socketError;
+      if (cause === undefined) conn.connectionLost();
+      else {
+        const code = conn.readyState === ReadyState.CONNECTING ? ErrorCode.CONNECTION_FAILED : ErrorCode.CONNECTION_LOST;
+        conn.connectionLost(new TetherError(code, `the connection failed: ${cause.message}`, { cause }));
+      }
+      return;
+    }
+    this.finish();
+  }
+
+  // ---- Events from the protocol core ----
+
+  private onEvent(conn: ClientConnection, event: ConnectionEvent): void {
+    switch (event.type) {
+      case 'open':
+        this.onOpen(event);
+        break;
+      case 'message':
+        this.events.message(event.data);
+        break;
+      case 'compressed':
+        this.inflate(conn, event.text, event.data);
+        break;
+      case 'ping':
+        this.events.ping(event.data);
+        break;
+      case 'pong':
+        this.events.pong(event.data);
+        break;
+      case 'error':
+        this.onError(conn, event.error);
+        break;
+      case 'close':
+        this.onClose(event.code, event.reason, event.wasClean);
+        break;
+    }
+  }
+
+  private onOpen(event: Extract<ConnectionEvent, { type: 'open' }>): void {
+    clearTimeout(this.handshakeTimer);
+    const deflate = this.options.deflate;
+    const agreed = event.extensions.find((e) => e.name === PERMESSAGE_DEFLATE)?.agreed as PerMessageDeflateAgreement | undefined;
+    if (agreed !== undefined && deflate !== null) {
+      this.compressor = new Compressor(agreed, deflate.level, deflate.memLevel);
+      this.decompressor = new Decompressor(agreed, this.options.maxPayload ?? Number.MAX_SAFE_INTEGER);
+    }
+    this.outbox = new Outbox(
+      { transmit: (message, compressed) => this.transmit(message, compressed), fail: (error) => this.fail(error) },
+      this.compressor,
+      deflate?.threshold ?? 0,
+    );
+    this.events.handshake(event.handshake);
+    this.events.open(event.protocol, extensionsHeader(event.handshake));
+  }
+
+  private onError(conn: ClientConnection, error: TetherError): void {
+    if (error instanceof HandshakeError && error.status > 0) this.events.handshake(this.refusedHandshake(conn, error));
+    if (error instanceof HandshakeError && error.code === ErrorCode.HANDSHAKE_REDIRECT && this.options.followRedirects) {
+      if (this.redirects >= this.options.maxRedirects) {
+        error = new TetherError(ErrorCode.TOO_MANY_REDIRECTS, `more than ${this.options.maxRedirects} redirects`, { cause: error });
+      } else {
+        try {
+          this.redirect = this.prepareRedirect(conn, error);
+          return;
+        } catch (cause) {
+          error = cause instanceof TetherError ? cause : new TetherError(ErrorCode.INVALID_URL, String(cause), { cause });
+        }
+      }
+    }
+    this.lastError = error;
+    this.events.error(error);
+  }
+
+  /** The learning view of a handshake the server refused: what was sent and what came back. */
+  private refusedHandshake(conn: ClientConnection, error: HandshakeError): HandshakeInfo {
+    const request = conn.request;
+    return {
+      url: request.target.href,
+      key: request.key,
+      requestHeaders: request.headers,
+      status: error.status,
+      statusText: '',
+      responseHeaders: Object.entries(error.headers),
+      expectedAccept: computeAccept(request.key),
+      receivedAccept: error.headers['sec-websocket-accept'] ?? '',
+    };
+  }
+
+  private prepareRedirect(conn: ClientConnection, error: HandshakeError): PendingRedirect {
+    const location = error.headers['location'] ?? '';
+    const redirect = resolveRedirect(conn.request.target, location);
+    // Credentials for the old origin are not carried to a new one (nor Proxy-Authorization).
+    this.headers = withUrlCredentials(redirect.url, redirectHeaders(this.headers, redirect.crossOrigin));
+    const next = this.prepare(redirect.url, this.headers);
+    return { next, status: error.status, location: redirect.target.href, crossOrigin: redirect.crossOrigin };
+  }
+
+  private onClose(code: number, reason: string, wasClean: boolean): void {
+    const redirect = this.redirect;
+    if (redirect !== null) {
+      this.redirect = null;
+      this.redirects++;
+      this.socket?.destroy();
+      this.socket = null;
+      this.attempt = redirect.next;
+      this.events.redirect(redirect.status, redirect.location, redirect.crossOrigin);
+      this.dial();
+      return;
+    }
+    this.ended = { code, reason, wasClean };
+    clearTimeout(this.handshakeTimer);
+    clearTimeout(this.closeTimer);
+    this.outbox?.close();
+    this.compressor?.close();
+    this.decompressor?.close();
+    this.events.closing();
+    const socket = this.socket;
+    if (socket === null || socket.destroyed) {
+      this.dialer.abort();
+      this.finish();
+      return;
+    }
+    // Nothing more is read, but reading on lets the server's FIN arrive.
+    socket.resume();
+    // RFC 6455 §7.1.1: after a closing handshake the server closes TCP first; after a failure the
+    // close frame is flushed and the connection dropped (§7.1.7). closeTimeout bounds both.
+    if (!wasClean) {
+      socket.end();
+      socket.once('finish', () => socket.destroy());
+    }
+    this.closeTimer = setTimeout(() => socket.destroy(), this.options.closeTimeout);
+    this.closeTimer.unref();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.handshakeTimer);
+    clearTimeout(this.closeTimer);
+    const ended = this.ended ?? { code: CloseCode.Abnormal, reason: '', wasClean: false };
+    this.events.close(ended.code, ended.reason, ended.wasClean, this.lastError);
+  }
+
+  private timeout(): void {
+    const ms = this.options.handshakeTimeout;
+    this.abort(new TetherError(ErrorCode.HANDSHAKE_TIMEOUT, `the opening handshake did not complete within ${ms} ms`));
+  }
+
+  // ---- Compression ----
+
+  private inflate(conn: ClientConnection, text: boolean, data: Uint8Array): void {
+    this.decompressor!.decompress(data, (error, out) => {
+      if (this.attempt.conn !== conn || conn.readyState === ReadyState.CLOSED) return;
+      if (error !== null) this.fail(error);
+      else conn.deliver(text, out!);
+      if (!conn.paused) this.socket?.resume();
+    });
+  }
+
+  /** Fails the connection for an error on this side (zlib, a Blob): close 1011 unless it says otherwise. */
+  private fail(error: TetherError): void {
+    const conn = this.attempt.conn;
+    conn.fail(error instanceof ProtocolError ? error : new ProtocolError(error.code, CloseCode.InternalError, error.message, { cause: error }));
+  }
+
+  // ---- Sending ----
+
+  /** Queues a message; the caller has checked that the connection is open. */
+  send(message: OutgoingMessage): void {
+    this.buffered += message.size;
+    this.outbox?.send(message);
+  }
+
+  /** Counts a message sent after closing began, as the WHATWG `bufferedAmount` does, and drops it. */
+  discard(size: number): void {
+    this.buffered += size;
+  }
+
+  ping(data: Uint8Array): void {
+    this.attempt.conn.ping(data);
+  }
+
+  pong(data: Uint8Array): void {
+    this.attempt.conn.pong(data);
+  }
+
+  /** Starts the closing handshake once the messages sent before have gone out. */
+  close(code: number | undefined, reason: string | undefined): void {
+    const conn = this.attempt.conn;
+    const outbox = this.outbox;
+    if (outbox === null) return;
+    outbox.then(() => {
+      conn.close(code, reason);
+      if (conn.readyState !== ReadyState.CLOSING) return;
+      const ms = this.options.closeTimeout;
+      this.closeTimer = setTimeout(() => {
+        this.socket?.destroy();
+        conn.connectionLost(new TetherError(ErrorCode.CLOSE_TIMEOUT, `the server did not answer the close frame within ${ms} ms`));
+      }, ms);
+      this.closeTimer.unref();
+    });
+  }
+
+  /** Ends the connection at once with `error` (close 1006): aborts, timeouts, terminate(). */
+  abort(error: TetherError): void {
+    const conn = this.attempt.conn;
+    if (conn.readyState === ReadyState.CLOSED) return;
+    this.redirect = null;
+    this.socket?.destroy();
+    conn.connectionLost(error);
+  }
+
+  private transmit(message: ReadyMessage, compressed: boolean): void {
+    const conn = this.attempt.conn;
+    const frames: Uint8Array[] = (this.frames = []);
+    try {
+      if (compressed) conn.sendCompressed(message.text, message.data as Uint8Array);
+      else if (typeof message.data === 'string') conn.sendText(message.data);
+      else conn.sendBinary(message.data);
+    } finally {
+      this.frames = null;
+    }
+    const last = frames.length - 1;
+    for (let i = 0; i < last; i++) this.write(frames[i]!);
+    if (last < 0) return;
+    const size = message.size;
+    this.write(frames[last]!, (error) => {
+      if (error) return;
+      this.buffered -= size;
+      if (this.buffered === 0 && this.drainWanted) {
+        this.drainWanted = false;
+        this.events.drain();
+      }
+    });
+  }
+
+  private onWrite(conn: ClientConnection, bytes: Uint8Array): void {
+    if (this.attempt.conn !== conn) return;
+    if (this.frames !== null) this.frames.push(bytes);
+    else this.write(bytes);
+  }
+
+  /** Writes, batching the frames of one event-loop turn into one system call (cork/uncork). */
+  private write(bytes: Uint8Array, callback?: (error?: Error | null) => void): void {
+    const socket = this.socket;
+    if (socket === null || socket.destroyed || !socket.writable) return;
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        socket.uncork();
+      });
+    }
+    if (!socket.write(bytes, callback)) this.drainWanted = true;
+  }
+}
