@@ -1,10 +1,12 @@
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type PerMessageDeflateOptions, type WebSocket as WsSocket } from 'ws';
 import { deferred } from './deadline';
 import { CloseReports, type InteropPeer } from './peer';
 import { LOOPBACK } from './ports';
 
-// The `ws` package's WebSocketServer running the interop echo service (see peer.ts), in process.
+// The `ws` package's WebSocketServer running the interop echo service (see peer.ts), in process;
+// over TLS (an https server of node:https) when given a certificate.
 
 export interface WsPeer extends InteropPeer {
   readonly port: number;
@@ -39,14 +41,31 @@ function command(ws: WsSocket, text: string): void {
   }
 }
 
-export async function startWsPeer(options: { perMessageDeflate?: boolean | PerMessageDeflateOptions; name?: string } = {}): Promise<WsPeer> {
+export interface WsPeerOptions {
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  name?: string;
+  /** PEM certificate and key: serve wss: instead of ws:. */
+  tls?: { cert: string; key: string };
+}
+
+export async function startWsPeer(options: WsPeerOptions = {}): Promise<WsPeer> {
   const perMessageDeflate = options.perMessageDeflate ?? true;
-  const server = new WebSocketServer({ host: LOOPBACK, port: 0, perMessageDeflate, maxPayload: 64 * 1024 * 1024 });
+  const maxPayload = 64 * 1024 * 1024;
   const listening = deferred<void>();
-  server.once('listening', () => listening.resolve());
-  server.once('error', (error) => listening.reject(error));
+  const secure = options.tls === undefined ? undefined : https.createServer({ cert: options.tls.cert, key: options.tls.key });
+  const server =
+    secure === undefined
+      ? new WebSocketServer({ host: LOOPBACK, port: 0, perMessageDeflate, maxPayload })
+      : new WebSocketServer({ server: secure, perMessageDeflate, maxPayload });
+  if (secure === undefined) {
+    server.once('listening', () => listening.resolve());
+    server.once('error', (error) => listening.reject(error));
+  } else {
+    secure.once('error', (error) => listening.reject(error));
+    secure.listen(0, LOOPBACK, () => listening.resolve());
+  }
   await listening.promise;
-  const port = (server.address() as AddressInfo).port;
+  const port = ((secure ?? server).address() as AddressInfo).port;
   const reports = new CloseReports();
   const traffic = new Map<string, { read: number; written: number }>();
   server.on('connection', (ws, request) => {
@@ -68,7 +87,7 @@ export async function startWsPeer(options: { perMessageDeflate?: boolean | PerMe
   return {
     name,
     port,
-    url: `ws://${LOOPBACK}:${port}`,
+    url: `${secure === undefined ? 'ws' : 'wss'}://${LOOPBACK}:${port}`,
     clientOptions: {},
     compression: perMessageDeflate !== false,
     closeSeen: (path) => reports.seen(path, name),
@@ -76,6 +95,10 @@ export async function startWsPeer(options: { perMessageDeflate?: boolean | PerMe
     async stop() {
       for (const client of server.clients) client.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (secure !== undefined) {
+        secure.closeAllConnections();
+        await new Promise<void>((resolve) => secure.close(() => resolve()));
+      }
     },
   };
 }
