@@ -34,7 +34,7 @@ for (const compression of [false, true]) {
         expect(first!.data === message).toBe(true);
         expect(Buffer.isBuffer(second!.data)).toBe(true);
         expect(Buffer.compare(second!.data as Buffer, binary)).toBe(0);
-      });
+      }, 15_000);
     }
   });
 }
