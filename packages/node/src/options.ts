@@ -72,7 +72,7 @@ export interface WebSocketOptions extends TlsOptions {
    * An `http:` or `https:` proxy URL (credentials in it become `Proxy-Authorization: Basic`),
    * `false` to ignore the environment, or unset to use `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`.
    */
-  proxy?: string | URL | false;
+  proxy?: string | URL | false | undefined;
   /** TLS options for an `https:` proxy. */
   proxyTls?: TlsOptions;
   /** Follow 3xx answers to the Upgrade request. Off by default, as in browsers. */

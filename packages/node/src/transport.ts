@@ -223,7 +223,10 @@ export class Transport {
   }
 
   private onError(conn: ClientConnection, error: TetherError): void {
-    if (error instanceof HandshakeError && error.status > 0) this.events.handshake(this.refusedHandshake(conn, error));
+    // A refusal by the server (not by a proxy) still shows in the handshake view.
+    if (error instanceof HandshakeError && error.status > 0 && error.code !== ErrorCode.PROXY_FAILED) {
+      this.events.handshake(this.refusedHandshake(conn, error));
+    }
     if (error instanceof HandshakeError && error.code === ErrorCode.HANDSHAKE_REDIRECT && this.options.followRedirects) {
       if (this.redirects >= this.options.maxRedirects) {
         error = new TetherError(ErrorCode.TOO_MANY_REDIRECTS, `more than ${this.options.maxRedirects} redirects`, { cause: error });
