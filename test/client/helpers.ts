@@ -40,8 +40,10 @@ export async function startServer(port = 0, onConnection?: (ws: WebSocket, req: 
 export async function startRawServer(respond: (socket: import('node:stream').Duplex, req: IncomingMessage) => void) {
   const http = createServer();
   const requests: number[] = [];
+  const sockets = new Set<import('node:stream').Duplex>();
   http.on('upgrade', (req, socket) => {
     requests.push(performance.now());
+    sockets.add(socket);
     respond(socket, req);
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -50,6 +52,8 @@ export async function startRawServer(respond: (socket: import('node:stream').Dup
     url: `ws://127.0.0.1:${port}/`,
     requests,
     close: async () => {
+      // Upgraded sockets are no longer the HTTP server's to close.
+      for (const s of sockets) s.destroy();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
