@@ -50,7 +50,8 @@ export class Outbox {
       return;
     }
     // Held for later: the WHATWG send() takes a snapshot, so the caller may reuse its memory at once.
-    if (data instanceof Uint8Array) message.data = data.slice();
+    // (A copy: Buffer#slice would only make a view.)
+    if (data instanceof Uint8Array) message.data = new Uint8Array(data);
     this.queue.push(message);
     this.pump();
   }
