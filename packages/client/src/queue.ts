@@ -1,4 +1,4 @@
-import { ErrorCode, TetherError } from '@tether/protocol';
+import { TetherError } from '@tether/protocol';
 import type { Clock } from './clock';
 import { byteLength } from './codec';
 import type { DropReason, QueueOptions, RawData, SendResult } from './types';
@@ -36,46 +36,50 @@ export function sendResult(e: Entry<unknown>, status: 'sent' | 'queued' | 'rejec
       if (e.outcome === undefined) (e.waiters ??= []).push(done);
       else done(e.outcome);
     });
-  return status === 'rejected' ? { status, error: e.outcome ?? new TetherError(ErrorCode.CLOSED, 'rejected'), written } : { status, written };
+  return status === 'rejected' ? { status, error: e.outcome ?? new TetherError('ERR_CLOSED', 'rejected'), written } : { status, written };
 }
 
-const CODES = { overflow: ErrorCode.QUEUE_FULL, expired: ErrorCode.MESSAGE_EXPIRED, cleared: ErrorCode.ABORTED } as const;
+const CODES = { overflow: 'ERR_QUEUE_FULL', expired: 'ERR_MESSAGE_EXPIRED', cleared: 'ERR_ABORTED' } as const;
 
 /**
  * Messages waiting for a connection, in order, bounded by count and bytes, each with an optional
  * expiry. Every message given up is reported through `onDrop` and its `written()` rejects.
  */
 export class MessageQueue<Out> {
-  private items: Entry<Out>[] = [];
-  private total = 0;
-  private timer: unknown;
-  private timerAt = Infinity;
+  #items: Entry<Out>[] = [];
+  #total = 0;
+  #timer: unknown;
+  #timerAt = Infinity;
 
-  constructor(
-    private readonly options: Required<QueueOptions>,
-    private readonly clock: Clock,
-    private readonly onDrop: (e: Entry<Out>, reason: DropReason, error: TetherError) => void,
-  ) {}
+  readonly #options: Required<QueueOptions>;
+  readonly #clock: Clock;
+  readonly #onDrop: (e: Entry<Out>, reason: DropReason, error: TetherError) => void;
+
+  constructor(options: Required<QueueOptions>, clock: Clock, onDrop: (e: Entry<Out>, reason: DropReason, error: TetherError) => void) {
+    this.#options = options;
+    this.#clock = clock;
+    this.#onDrop = onDrop;
+  }
 
   /** Messages waiting. */
   get size(): number {
-    return this.items.length;
+    return this.#items.length;
   }
 
   /** Bytes waiting, after encoding. */
   get bytes(): number {
-    return this.total;
+    return this.#total;
   }
 
   /** The waiting messages, oldest first. */
   toArray(): Out[] {
-    return this.items.map((e) => e.message);
+    return this.#items.map((e) => e.message);
   }
 
   /** Gives up every waiting message (a `drop` event each, reason `cleared`). */
   clear(): void {
-    this.take(this.items.length).forEach((e) => this.drop(e, 'cleared'));
-    this.arm(Infinity);
+    this.#take(this.#items.length).forEach((e) => this.#drop(e, 'cleared'));
+    this.#arm(Infinity);
   }
 
   /**
@@ -83,57 +87,57 @@ export class MessageQueue<Out> {
    * the one refused (`drop-newest` and `error`, or a message larger than the whole queue).
    */
   push(e: Entry<Out>): TetherError | undefined {
-    const { maxCount, maxBytes, overflow } = this.options;
-    const fits = () => this.items.length < maxCount && this.total + e.bytes <= maxBytes;
+    const { maxCount, maxBytes, overflow } = this.#options;
+    const fits = () => this.#items.length < maxCount && this.#total + e.bytes <= maxBytes;
     if (!fits() && (overflow !== 'drop-oldest' || e.bytes > maxBytes || maxCount < 1)) {
-      const error = new TetherError(ErrorCode.QUEUE_FULL, `queue full (${this.items.length} messages, ${this.total} bytes)`);
+      const error = new TetherError('ERR_QUEUE_FULL', `queue full (${this.#items.length} messages, ${this.#total} bytes)`);
       if (overflow === 'error') settle(e, error);
-      else this.drop(e, 'overflow');
+      else this.#drop(e, 'overflow');
       return error;
     }
-    while (!fits()) this.drop(this.take(1)[0]!, 'overflow');
-    this.items.push(e);
-    this.total += e.bytes;
-    if (e.expires < this.timerAt) this.arm(e.expires);
+    while (!fits()) this.#drop(this.#take(1)[0]!, 'overflow');
+    this.#items.push(e);
+    this.#total += e.bytes;
+    if (e.expires < this.#timerAt) this.#arm(e.expires);
     return undefined;
   }
 
   /** Hands the messages, oldest first, to `write` until it returns false; expired ones are dropped. */
   flush(write: (e: Entry<Out>) => boolean): void {
-    this.expire();
-    while (this.items.length && write(this.items[0]!)) this.take(1);
-    if (!this.items.length) this.arm(Infinity);
+    this.#expire();
+    while (this.#items.length && write(this.#items[0]!)) this.#take(1);
+    if (!this.#items.length) this.#arm(Infinity);
   }
 
   /** Takes one message out without reporting it (its sender has given up on it already). */
   remove(e: Entry<Out>): void {
-    const i = this.items.indexOf(e);
-    if (i >= 0) (this.items.splice(i, 1), (this.total -= e.bytes));
+    const i = this.#items.indexOf(e);
+    if (i >= 0) (this.#items.splice(i, 1), (this.#total -= e.bytes));
   }
 
-  private take(n: number): Entry<Out>[] {
-    const out = this.items.splice(0, n);
-    for (const e of out) this.total -= e.bytes;
+  #take(n: number): Entry<Out>[] {
+    const out = this.#items.splice(0, n);
+    for (const e of out) this.#total -= e.bytes;
     return out;
   }
 
-  private drop(e: Entry<Out>, reason: DropReason): void {
+  #drop(e: Entry<Out>, reason: DropReason): void {
     const error = new TetherError(CODES[reason], `message dropped: ${reason}`);
     settle(e, error);
-    this.onDrop(e, reason, error);
+    this.#onDrop(e, reason, error);
   }
 
-  private expire(): void {
-    const now = this.clock.now();
-    const dead = this.items.filter((e) => e.expires <= now);
-    for (const e of dead) (this.remove(e), this.drop(e, 'expired'));
-    this.arm(Math.min(...this.items.map((e) => e.expires)));
+  #expire(): void {
+    const now = this.#clock.now();
+    const dead = this.#items.filter((e) => e.expires <= now);
+    for (const e of dead) (this.remove(e), this.#drop(e, 'expired'));
+    this.#arm(Math.min(...this.#items.map((e) => e.expires)));
   }
 
   /** One timer, for the earliest expiry; `Infinity` disarms it. */
-  private arm(at: number): void {
-    this.clock.clearTimeout(this.timer);
-    this.timerAt = at;
-    if (at < Infinity) this.timer = this.clock.setTimeout(() => this.expire(), Math.max(0, at - this.clock.now()));
+  #arm(at: number): void {
+    this.#clock.clearTimeout(this.#timer);
+    this.#timerAt = at;
+    if (at < Infinity) this.#timer = this.#clock.setTimeout(() => this.#expire(), Math.max(0, at - this.#clock.now()));
   }
 }
