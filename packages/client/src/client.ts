@@ -239,6 +239,7 @@ export class Client<In = unknown, Out = unknown, K extends string = 'type', R = 
     };
     const self = this as unknown as EventEmitter<{ message: (m: In) => void; state: (s: ClientState) => void }>;
     self.on('message', push).on('state', stop);
+    this.#wake(); // iterating a lazy client connects it
     try {
       for (;;) {
         if (buffer.length > DEFAULTS.iteratorLimit) throw new TetherError('ERR_QUEUE_FULL', 'the iterator fell behind');
@@ -348,7 +349,16 @@ export class Client<In = unknown, Out = unknown, K extends string = 'type', R = 
     this.#setState('open');
     const hb = this.#o.heartbeat;
     const msg = hb ? hb.message : undefined;
-    const probe = msg !== undefined ? () => socket.send(typeof msg === 'function' ? msg() : msg) : pinger(socket);
+    const send = msg !== undefined ? () => socket.send(typeof msg === 'function' ? msg() : msg) : pinger(socket);
+    const probe = send
+      ? () => {
+          try {
+            send();
+          } catch {
+            // The socket is closing (a ping on a closing `ws` throws): its close event follows.
+          }
+        }
+      : undefined;
     if (hb !== false && probe) {
       const { interval, timeout } = { ...DEFAULTS.heartbeat, ...hb };
       const dead = new TetherError('ERR_HEARTBEAT_TIMEOUT', `no sign of life for ${interval + timeout} ms`);

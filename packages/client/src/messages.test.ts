@@ -251,6 +251,28 @@ describe('receiving', () => {
     expect(client.listenerCount('message')).toBe(0);
   });
 
+  it('iterating a lazy client connects it', async () => {
+    const t = fakeTransport(FakeSocket);
+    const client = createClient<In, Out>({ url: 'ws://x', transport: t.transport, lazy: true, heartbeat: false });
+    const first = client[Symbol.asyncIterator]().next();
+    await settle();
+    t.last.open();
+    t.last.receive('{"type":"chat","text":"lazy"}');
+    await expect(first).resolves.toEqual({ done: false, value: { type: 'chat', text: 'lazy' } });
+  });
+
+  it('a probe on a socket that throws (closing) does not crash the client', async () => {
+    const t = fakeTransport(PingSocket);
+    const client = createClient({ url: 'ws://x', transport: t.transport, heartbeat: { interval: 100, timeout: 100 } });
+    await settle();
+    t.last.open();
+    t.last.ping = () => {
+      throw new Error('WebSocket is not open: readyState 2 (CLOSING)');
+    };
+    await vi.advanceTimersByTimeAsync(100);
+    expect(client.state).toBe('open');
+  });
+
   it('breaking out of an async iteration removes its listeners', async () => {
     const { client, t } = await open();
     const loop = (async () => {
