@@ -23,6 +23,7 @@ import type { ResolvedOptions } from './options';
 import { Outbox, type ReadyMessage } from './outbox';
 import { proxyFor, type ProxyConfig } from './proxy';
 import { redirectHeaders, resolveRedirect, withUrlCredentials, type HeaderList } from './redirect';
+import { SocketWriter } from './writer';
 
 // One WebSocket connection over Node sockets: the protocol core fed from and writing to a socket,
 // decompression and the send queue around it, the timers, redirects, and the TCP close after the
@@ -87,9 +88,7 @@ export class Transport {
   private ended: { code: number; reason: string; wasClean: boolean } | null = null;
   private finished = false;
   private frames: Uint8Array[] | null = null;
-  private corked = false;
-  private buffered = 0;
-  private drainWanted = false;
+  private readonly writer: SocketWriter;
 
   /** @throws TetherError for a bad URL, subprotocol, header or proxy (caller misuse). */
   constructor(
@@ -97,6 +96,7 @@ export class Transport {
     private readonly options: ResolvedOptions,
     private readonly events: TransportEvents,
   ) {
+    this.writer = new SocketWriter(() => this.events.drain());
     this.headers = withUrlCredentials(url, headerList(options.headers));
     this.attempt = this.prepare(url, this.headers);
     this.handshakeTimer = setTimeout(() => this.timeout(), options.handshakeTimeout);
@@ -109,7 +109,7 @@ export class Transport {
   }
 
   get bufferedAmount(): number {
-    return this.buffered;
+    return this.writer.bufferedAmount;
   }
 
   private prepare(url: string, headers: HeaderList): Attempt {
@@ -150,6 +150,7 @@ export class Transport {
 
   private attach(conn: ClientConnection, socket: net.Socket): void {
     this.socket = socket;
+    this.writer.attach(socket);
     this.socketError = undefined;
     socket.on('data', (chunk: Buffer) => {
       conn.receive(chunk);
@@ -274,6 +275,7 @@ export class Transport {
       this.redirects++;
       this.socket?.destroy();
       this.socket = null;
+      this.writer.attach(null);
       this.attempt = redirect.next;
       this.events.redirect(redirect.status, redirect.location, redirect.crossOrigin);
       this.dial();
@@ -339,13 +341,13 @@ export class Transport {
 
   /** Queues a message; the caller has checked that the connection is open. */
   send(message: OutgoingMessage): void {
-    this.buffered += message.size;
+    this.writer.count(message.size);
     this.outbox?.send(message);
   }
 
   /** Counts a message sent after closing began, as the WHATWG `bufferedAmount` does, and drops it. */
   discard(size: number): void {
-    this.buffered += size;
+    this.writer.count(size);
   }
 
   ping(data: Uint8Array): void {
@@ -392,38 +394,12 @@ export class Transport {
     } finally {
       this.frames = null;
     }
-    const last = frames.length - 1;
-    for (let i = 0; i < last; i++) this.write(frames[i]!);
-    if (last < 0) return;
-    const size = message.size;
-    this.write(frames[last]!, (error) => {
-      if (error) return;
-      this.buffered -= size;
-      if (this.buffered === 0 && this.drainWanted) {
-        this.drainWanted = false;
-        this.events.drain();
-      }
-    });
+    this.writer.writeMessage(frames, message.size);
   }
 
   private onWrite(conn: ClientConnection, bytes: Uint8Array): void {
     if (this.attempt.conn !== conn) return;
     if (this.frames !== null) this.frames.push(bytes);
-    else this.write(bytes);
-  }
-
-  /** Writes, batching the frames of one event-loop turn into one system call (cork/uncork). */
-  private write(bytes: Uint8Array, callback?: (error?: Error | null) => void): void {
-    const socket = this.socket;
-    if (socket === null || socket.destroyed || !socket.writable) return;
-    if (!this.corked) {
-      this.corked = true;
-      socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        socket.uncork();
-      });
-    }
-    if (!socket.write(bytes, callback)) this.drainWanted = true;
+    else this.writer.write(bytes);
   }
 }
