@@ -217,8 +217,9 @@ export class Client<In = unknown, Out = unknown, K extends string = 'type', R = 
       signal?.addEventListener('abort', onAbort);
       this.#pending.set(id, p);
       const [result, e] = this.#submit({ ...(message as object), [r?.idField ?? DEFAULTS.requests.idField]: id } as M, undefined, () => (p.conn = this.#conn));
-      if (result.status === 'rejected') p.done(result.error);
-      else if (result.status === 'queued') queued = e;
+      if (result.status === 'queued') queued = e;
+      // Refused, or dropped from the queue (overflow, expiry, clear): the request fails with that reason.
+      result.written().catch((error: TetherError) => p.done(error));
     });
   }
 

@@ -372,6 +372,18 @@ describe('request/response', () => {
     await expect(queued).resolves.toMatchObject({ ok: true });
   });
 
+  it('a queued request dropped from the queue rejects with the reason', async () => {
+    const { client, t } = await open({ queue: { ttl: 100 } });
+    t.last.end();
+    const reply = client.request({ type: 'get' });
+    const check = expect(reply).rejects.toMatchObject({ code: ErrorCode.MESSAGE_EXPIRED });
+    await vi.advanceTimersByTimeAsync(100);
+    await check;
+    const cleared = client.request({ type: 'get' });
+    client.queue.clear();
+    await expect(cleared).rejects.toMatchObject({ code: ErrorCode.ABORTED });
+  });
+
   it('rejects on close() and on a non-object message', async () => {
     const { client } = await open();
     const reply = client.request({ type: 'get' });
