@@ -54,15 +54,19 @@ export async function echoServer(options: ServerOptions = {}): Promise<TestServe
   return server;
 }
 
-/** A raw TCP server for misbehaving peers; every socket it accepts is destroyed after the test. */
-export async function rawServer(onSocket: (socket: net.Socket) => void): Promise<{ port: number; server: net.Server }> {
+/**
+ * Listens on 127.0.0.1, port chosen by the OS, handing each socket (from `event`) to `onSocket`;
+ * every socket is destroyed and the server closed after the test.
+ */
+export async function serveSockets(server: net.Server, event: 'connection' | 'secureConnection', onSocket: (socket: net.Socket) => void): Promise<number> {
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  server.on(event, (socket: net.Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     onSocket(socket);
   });
+  server.on('tlsClientError', () => {});
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   onCleanup(
@@ -72,7 +76,12 @@ export async function rawServer(onSocket: (socket: net.Socket) => void): Promise
         server.close(() => resolve());
       }),
   );
-  return { port: (server.address() as net.AddressInfo).port, server };
+  return (server.address() as net.AddressInfo).port;
+}
+
+/** A raw TCP server for misbehaving peers. */
+export async function rawServer(onSocket: (socket: net.Socket) => void): Promise<{ port: number }> {
+  return { port: await serveSockets(net.createServer(), 'connection', onSocket) };
 }
 
 /** Reads an HTTP request head from a raw socket; resolves with its lines. */

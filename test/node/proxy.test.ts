@@ -5,7 +5,7 @@ import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { HandshakeError } from '@tether/node';
 import { connect, echoServer, next, onCleanup, opened, rawServer, readHead, untilClose } from './helpers';
-import { CA, wssServer } from './tls-server';
+import { CA, OTHER_CA, tlsServer, wssServer } from './tls-server';
 
 interface TestProxy {
   readonly port: number;
@@ -14,12 +14,16 @@ interface TestProxy {
   readonly requests: string[];
 }
 
-/** A CONNECT-only proxy; with `auth`, requests without that Proxy-Authorization get 407. */
-async function testProxy(auth?: string): Promise<TestProxy> {
+/**
+ * A CONNECT-only proxy; with `auth`, requests without that Proxy-Authorization get 407. With
+ * `secure` it is an https: proxy, speaking TLS with the test certificate.
+ */
+async function testProxy(auth?: string, secure = false): Promise<TestProxy> {
   const requests: string[] = [];
   const upstreams = new Set<net.Socket>();
   onCleanup(() => upstreams.forEach((s) => s.destroy()));
-  const { port } = await rawServer(async (socket) => {
+  const serve = secure ? tlsServer : rawServer;
+  const { port } = await serve(async (socket) => {
     const { lines, headers, rest } = await readHead(socket);
     const line = lines[0]!;
     requests.push(line);
@@ -44,7 +48,7 @@ async function testProxy(auth?: string): Promise<TestProxy> {
       upstream.pipe(socket);
     });
   });
-  return { port, url: `http://127.0.0.1:${port}`, requests };
+  return { port, url: `${secure ? 'https' : 'http'}://127.0.0.1:${port}`, requests };
 }
 
 describe('through an HTTP CONNECT proxy', () => {
@@ -95,6 +99,27 @@ describe('through an HTTP CONNECT proxy', () => {
     expect((await next(ws, 'message')).data).toBe('secret');
     expect(proxy.requests).toEqual([`CONNECT 127.0.0.1:${server.port} HTTP/1.1`]);
     expect(server.sockets[0]!.alpnProtocol).toBe('http/1.1');
+  });
+});
+
+describe('through an https: proxy', () => {
+  it('speaks TLS to the proxy with proxyTls, then TLS to the server inside the tunnel', async () => {
+    const server = await wssServer();
+    const proxy = await testProxy(undefined, true);
+    const ws = await opened(connect(server.url, { proxy: proxy.url, proxyTls: { ca: CA }, ca: CA }));
+    ws.send('TLS in TLS');
+    expect((await next(ws, 'message')).data).toBe('TLS in TLS');
+    expect(proxy.requests).toEqual([`CONNECT 127.0.0.1:${server.port} HTTP/1.1`]);
+  });
+
+  it('checks the proxy’s certificate: a wrong CA is ERR_TLS_FAILED', async () => {
+    const server = await echoServer();
+    const proxy = await testProxy(undefined, true);
+    const { error, close } = await untilClose(connect(server.url, { proxy: proxy.url, proxyTls: { ca: OTHER_CA } }));
+    expect(error?.error.code).toBe('ERR_TLS_FAILED');
+    expect(error?.error.message).toContain('proxy');
+    expect(close.code).toBe(1006);
+    expect(proxy.requests).toEqual([]);
   });
 });
 

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import type { AddressInfo, Socket } from 'node:net';
+import tls, { type TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
-import { onCleanup } from './helpers';
+import { onCleanup, serveSockets } from './helpers';
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 export const CA = fixture('ca.pem');
@@ -34,4 +34,10 @@ export async function wssServer(): Promise<{ port: number; url: string; sockets:
   );
   const port = (server.address() as AddressInfo).port;
   return { port, url: `wss://127.0.0.1:${port}`, sockets };
+}
+
+/** A raw TLS server with the test certificate. */
+export async function tlsServer(onSocket: (socket: Socket) => void): Promise<{ port: number }> {
+  const server = tls.createServer({ cert: fixture('server.pem'), key: fixture('server-key.pem') });
+  return { port: await serveSockets(server, 'secureConnection', onSocket) };
 }
