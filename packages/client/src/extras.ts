@@ -3,12 +3,14 @@ import type { WebSocketLike } from './types';
 
 /**
  * What some transports offer beyond the WHATWG interface, found by duck typing so that none is a
- * dependency: `ping()` with `pong` events (`ws`, Tether's Node `WebSocket`), and the status and
+ * dependency: `ping()` with `pong` events (`ws` through `on`, Tether's Node `WebSocket` through
+ * `addEventListener`; browsers have neither `ping()` nor such events), and the status and
  * headers of a refused handshake (`ws`'s `unexpected-response`, or a `HandshakeError` on the
  * error event of Tether's own).
  */
 interface Extras {
   on?(event: string, fn: (...args: never[]) => void): unknown;
+  addEventListener?(event: string, fn: () => void): void;
   ping?(): void;
   terminate?(): void;
 }
@@ -26,7 +28,14 @@ interface HttpResponseLike {
 /** Listens for sign-of-life events and handshake refusals where the transport has them. */
 export function listenExtras(socket: WebSocketLike, alive: () => void, refused: (r: Refusal) => void): void {
   const s = socket as WebSocketLike & Extras;
-  if (typeof s.on !== 'function') return;
+  if (typeof s.on !== 'function') {
+    // Tether's own WebSocket is an EventTarget that dispatches `ping` and `pong` events.
+    if (typeof s.ping === 'function' && typeof s.addEventListener === 'function') {
+      s.addEventListener('pong', alive);
+      s.addEventListener('ping', alive);
+    }
+    return;
+  }
   s.on('pong', alive);
   s.on('ping', alive);
   // ws leaves a refused handshake to whoever listens here: note it, then abort the attempt.
@@ -39,7 +48,7 @@ export function listenExtras(socket: WebSocketLike, alive: () => void, refused: 
 /** `ping()` where the transport has it. */
 export function pinger(socket: WebSocketLike): (() => void) | undefined {
   const s = socket as WebSocketLike & Extras;
-  return typeof s.ping === 'function' && typeof s.on === 'function' ? () => s.ping?.() : undefined;
+  return typeof s.ping === 'function' && (typeof s.on === 'function' || typeof s.addEventListener === 'function') ? () => s.ping?.() : undefined;
 }
 
 /** A refusal carried by an error event (Tether's own transport puts a `HandshakeError` there). */
