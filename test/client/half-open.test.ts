@@ -66,6 +66,7 @@ it('finds a half-open connection within interval + timeout and reconnects', asyn
   expect(noticed.error?.code).toBe('ERR_HEARTBEAT_TIMEOUT');
   // Found no later than interval + timeout after the last sign of life (which came before the
   // freeze); allow for timer and scheduling lag, never for speed.
+  console.info(`half-open connection noticed ${(noticed.at - frozenAt).toFixed(0)} ms after the freeze (interval + timeout = ${interval + timeout} ms)`);
   expect(noticed.at - frozenAt).toBeLessThanOrEqual(interval + timeout + 250);
   // Until the client gave up on it, the TCP connection was open: half-open, not closed.
   expect(noticed.tcpOpen).toBe(true);
