@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoff, parseRetryAfter } from './backoff';
-import { DEFAULTS } from './client';
+import { DEFAULTS } from './defaults';
 
 const o = { ...DEFAULTS.reconnect, initialDelay: 100, maxDelay: 1000, factor: 2 };
 

@@ -1,7 +1,8 @@
 // Lifecycle and reconnection of the client, on fake sockets and fake time.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, HandshakeError } from '@tether/protocol';
-import { ClientCloseCode, createClient, shouldReconnect } from './client';
+import { createClient } from './client';
+import { ClientCloseCode, shouldReconnect } from './defaults';
 import type { Clock } from './clock';
 import { FakeSocket, fakeTransport, PingSocket } from './fake-socket';
 import type { ClientOptions, ClientState, CloseEvent, WebSocketConstructor } from './types';

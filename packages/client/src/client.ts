@@ -1,13 +1,14 @@
 import EventEmitter from 'eventemitter3';
 // Error codes are written as literals (checked against ErrorCode by the compiler) so that the
 // whole catalogue stays out of browser bundles.
-import { HandshakeError, TetherError } from '@tether/protocol';
+import { TetherError } from '@tether/protocol';
 import { transport as defaultTransport } from '#transport';
 import { backoff, parseRetryAfter } from './backoff';
 import { systemClock } from './clock';
 import { type Codec, codecs, toRawData } from './codec';
 import { isOnline, watchEnvironment } from './environment';
-import { abandon, listenExtras, pinger, type Refusal, refusalOf } from './extras';
+import { ClientCloseCode, DEFAULTS, shouldReconnect } from './defaults';
+import { abandon, handshakeError, header, listenExtras, pinger, type Refusal, refusalOf } from './extras';
 import { type Heartbeat, startHeartbeat } from './heartbeat';
 import { type Entry, entry, MessageQueue, sendResult, settle } from './queue';
 import type { StandardResult } from './schema';
@@ -24,36 +25,6 @@ import type {
   SendResult,
   WebSocketLike,
 } from './types';
-
-/** Close codes of our own (RFC 6455 §7.4.2 leaves 4000-4999 to applications and libraries). */
-export const ClientCloseCode = {
-  /** No sign of life within interval + timeout: sent to the server if it can still hear, and reported. */
-  HeartbeatTimeout: 4000,
-  /** The opening handshake took longer than `connectTimeout`: reported only, never sent. */
-  ConnectTimeout: 4001,
-} as const;
-
-/** Every default of the client, in one place. */
-export const DEFAULTS = {
-  discriminator: 'type',
-  connectTimeout: 10_000,
-  closeTimeout: 5_000,
-  reconnect: { initialDelay: 500, maxDelay: 30_000, factor: 2, jitter: 'full', maxRetries: Infinity, minUptime: 5_000 },
-  queue: { maxCount: 1000, maxBytes: 1024 * 1024, ttl: 0, overflow: 'drop-oldest' },
-  heartbeat: { interval: 25_000, timeout: 10_000 },
-  requests: { idField: 'id', timeout: 10_000 },
-  /** Messages an unconsumed async iterator may hold before it fails. */
-  iteratorLimit: 10_000,
-} as const;
-
-/**
- * The default reconnection policy: reconnect, except after 1008 (policy violation) and after a
- * handshake answered with a 4xx other than 429. A close the client asked for never reconnects.
- */
-export function shouldReconnect(info: CloseInfo): boolean {
-  const s = info.status ?? 0;
-  return info.code !== 1008 && !(s >= 400 && s < 500 && s !== 429);
-}
 
 const LIFECYCLE = new Set(['open', 'message', 'close', 'error', 'reconnecting', 'state', 'drop']);
 const resolve = <T>(v: T | (() => T | Promise<T>)): Promise<T> => new Promise((r) => r(typeof v === 'function' ? (v as () => T | Promise<T>)() : v));
@@ -507,17 +478,6 @@ function safely(fn: () => boolean): boolean {
   } catch {
     return false;
   }
-}
-
-function header(r: Refusal, name: string): string | undefined {
-  const v = r.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function handshakeError(r: Refusal): HandshakeError {
-  if (r instanceof HandshakeError) return r;
-  const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-  return new HandshakeError('ERR_HANDSHAKE_STATUS', `the server answered the handshake with ${r.status}`, r.status, headers);
 }
 
 /**

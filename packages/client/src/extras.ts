@@ -69,3 +69,16 @@ export function abandon(socket: WebSocketLike, code?: number, reason?: string): 
     // Already closed or closing: nothing left to drop.
   }
 }
+
+/** One response header, the first where it was repeated. */
+export function header(r: Refusal, name: string): string | undefined {
+  const v = r.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The refusal as a `HandshakeError`, whichever transport reported it. */
+export function handshakeError(r: Refusal): HandshakeError {
+  if (r instanceof HandshakeError) return r;
+  const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
+  return new HandshakeError('ERR_HANDSHAKE_STATUS', `the server answered the handshake with ${r.status}`, r.status, headers);
+}

@@ -1,4 +1,5 @@
-export { createClient, Client, shouldReconnect, ClientCloseCode, DEFAULTS } from './client';
+export { createClient, Client } from './client';
+export { shouldReconnect, ClientCloseCode, DEFAULTS } from './defaults';
 export { backoff, parseRetryAfter } from './backoff';
 export { codecs } from './codec';
 export type { Codec } from './codec';

@@ -2,7 +2,8 @@
 // iteration, heartbeats and throwing listeners, on fake sockets and fake time.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, type TetherError } from '@tether/protocol';
-import { ClientCloseCode, createClient } from './client';
+import { createClient } from './client';
+import { ClientCloseCode } from './defaults';
 import { FakeSocket, fakeTransport, PingSocket } from './fake-socket';
 import type { StandardResult, StandardSchemaV1 } from './schema';
 import type { ClientError, ClientOptions, CloseEvent, DropEvent } from './types';

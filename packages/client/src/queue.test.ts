@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, type TetherError } from '@tether/protocol';
 import { systemClock } from './clock';
-import { DEFAULTS } from './client';
+import { DEFAULTS } from './defaults';
 import { entry, MessageQueue, sendResult, settle } from './queue';
 import type { DropReason, QueueOptions } from './types';
 
