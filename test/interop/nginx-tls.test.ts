@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, HandshakeError } from '@tether/node';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { OPENSSL, makePki, type Pki } from './harness/certificates';
 import { describeInterop } from './harness/contract';
 import { NGINX, startNginx, type Nginx } from './harness/nginx';
 import type { InteropPeer } from './harness/peer';
-import { binaryPeer } from './harness/peers';
+import { SETUP_MS, binaryPeer, describeWithPrograms } from './harness/peers';
 import { LOOPBACK } from './harness/ports';
 import { Recorder } from './harness/recorder';
 import { startWsPeer, type WsPeer } from './harness/ws-peer';
@@ -26,7 +26,6 @@ interface Setup {
 }
 
 async function setUp(): Promise<Setup> {
-  for (const program of programs) program.ensure();
   const dir = mkdtempSync(join(tmpdir(), 'tether-nginx-'));
   const pki = makePki(dir);
   const upstream = await startWsPeer({ name: 'ws behind nginx' });
@@ -65,16 +64,16 @@ describeInterop(
   { programs },
 );
 
-describe.skipIf(programs.some((p) => p.skip))('interop: nginx certificate checks', () => {
+describeWithPrograms('interop: nginx certificate checks', programs, () => {
   let setup: Setup | undefined;
 
   beforeAll(async () => {
     setup = await setUp();
-  });
+  }, SETUP_MS);
 
   afterAll(async () => {
     await tearDown(setup);
-  });
+  }, SETUP_MS);
 
   async function attempt(options: ConstructorParameters<typeof Recorder>[1], host = LOOPBACK): Promise<Recorder> {
     const client = new Recorder(`wss://${host}:${setup!.nginx.port}/cert-check`, options);

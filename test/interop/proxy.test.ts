@@ -5,7 +5,7 @@ import { ErrorCode, HandshakeError, type WebSocketOptions } from '@tether/node';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { OPENSSL, makePki, type Pki } from './harness/certificates';
 import { uniquePath } from './harness/peer';
-import { binaryPeer } from './harness/peers';
+import { SETUP_MS, binaryPeer, describeWithPrograms } from './harness/peers';
 import { LOOPBACK, freePort } from './harness/ports';
 import { Recorder, connect } from './harness/recorder';
 import { TINYPROXY, startTinyproxy, type Tinyproxy } from './harness/tinyproxy';
@@ -19,7 +19,7 @@ const programs = [binaryPeer('tinyproxy', TINYPROXY, 'tinyproxy'), binaryPeer('o
 // tinyproxy's BasicAuth takes user and password as [-a-z0-9._]+.
 const AUTH = { user: 'tether', password: 's3cret.pass-word' };
 
-describe.skipIf(programs.some((p) => p.skip))('interop: HTTP CONNECT proxy (tinyproxy)', () => {
+describeWithPrograms('interop: HTTP CONNECT proxy (tinyproxy)', programs, () => {
   let dir: string | undefined;
   let pki: Pki;
   let plain: WsPeer | undefined;
@@ -28,14 +28,13 @@ describe.skipIf(programs.some((p) => p.skip))('interop: HTTP CONNECT proxy (tiny
   let guarded: Tinyproxy | undefined;
 
   beforeAll(async () => {
-    for (const program of programs) program.ensure();
     dir = mkdtempSync(join(tmpdir(), 'tether-proxy-'));
     pki = makePki(dir);
     plain = await startWsPeer({ name: 'ws behind tinyproxy' });
     secure = await startWsPeer({ name: 'wss behind tinyproxy', tls: { cert: readFileSync(pki.serverCertPath, 'utf8'), key: readFileSync(pki.serverKeyPath, 'utf8') } });
     open = await startTinyproxy(join(dir, 'open'));
     guarded = await startTinyproxy(join(dir, 'auth'), AUTH);
-  });
+  }, SETUP_MS);
 
   afterAll(async () => {
     try {
@@ -46,7 +45,7 @@ describe.skipIf(programs.some((p) => p.skip))('interop: HTTP CONNECT proxy (tiny
     } finally {
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, SETUP_MS);
 
   async function echoThrough(server: WsPeer, options: WebSocketOptions, label: string): Promise<void> {
     const path = uniquePath(label);

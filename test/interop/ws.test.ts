@@ -4,6 +4,7 @@ import type { PerMessageDeflateOptions } from 'ws';
 import { describeInterop, expectSamePayload } from './harness/contract';
 import { asciiText } from './harness/payloads';
 import { uniquePath } from './harness/peer';
+import { SETUP_MS, TEST_MS } from './harness/peers';
 import { connect } from './harness/recorder';
 import { startWsPeer, type WsPeer } from './harness/ws-peer';
 
@@ -32,18 +33,18 @@ const VARIANTS: readonly Variant[] = [
   { title: 'server_max_window_bits=10 set by the server', server: { serverMaxWindowBits: 10 }, client: {}, agreed: /server_max_window_bits=10/ },
 ];
 
-describe('interop: ws permessage-deflate parameters', () => {
+describe('interop: ws permessage-deflate parameters', { timeout: TEST_MS }, () => {
   for (const variant of VARIANTS) {
     describe(variant.title, () => {
       let peer: WsPeer | undefined;
 
       beforeAll(async () => {
         peer = await startWsPeer({ perMessageDeflate: { threshold: 0, ...variant.server } });
-      });
+      }, SETUP_MS);
 
       afterAll(async () => {
         await peer?.stop();
-      });
+      }, SETUP_MS);
 
       it('agrees on the parameters, round-trips 20 similar messages and sends them compressed', async () => {
         const path = uniquePath(variant.title);

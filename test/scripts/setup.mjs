@@ -30,6 +30,8 @@ const systemPackages = [
   ['nginx', 'test -x /usr/sbin/nginx'],
   ['tinyproxy', 'test -x /usr/bin/tinyproxy'],
   ['chromium', 'test -x /usr/bin/chromium'],
+  // The interop suites make their CA and server certificate with the openssl CLI.
+  ['openssl', 'test -x /usr/bin/openssl'],
 ];
 if (!args.has('--no-system')) {
   const missing = systemPackages.filter(([, check]) => !has(check)).map(([name]) => name);

@@ -2,7 +2,7 @@ import { ErrorCode, type WebSocketOptions } from '@tether/node';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { KiB, LARGEST, MiB, SIZES, asciiText, mixedText, randomBinary } from './payloads';
 import { uniquePath, type InteropPeer } from './peer';
-import type { PeerProgram } from './peers';
+import { SETUP_MS, describeWithPrograms, type PeerProgram } from './peers';
 import { Recorder, type Payload } from './recorder';
 
 // The interop contract: one suite, run against every real peer (ws, Python's websockets, nginx in
@@ -41,17 +41,16 @@ const KINDS: ReadonlyArray<readonly [string, (size: number) => string | Buffer]>
 
 export function describeInterop(name: string, startPeer: () => Promise<InteropPeer>, options: ContractOptions = {}): void {
   const programs = options.programs ?? [];
-  describe.skipIf(programs.some((p) => p.skip))(`interop: ${name}`, () => {
+  describeWithPrograms(`interop: ${name}`, programs, () => {
     let peer: InteropPeer | undefined;
 
     beforeAll(async () => {
-      for (const program of programs) program.ensure();
       peer = await startPeer();
-    });
+    }, SETUP_MS);
 
     afterAll(async () => {
       await peer?.stop();
-    });
+    }, SETUP_MS);
 
     /** Opens a socket to a fresh path; it is terminated after the test if still open. */
     async function open(label: string, extra: WebSocketOptions = {}): Promise<{ client: Recorder; path: string; peer: InteropPeer }> {
