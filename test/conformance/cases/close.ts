@@ -60,6 +60,18 @@ const basic: ConformanceCase[] = [
     },
     expect: cleanClose(1000, { close: { code: 1000, wasClean: true, reason: 'bye' } }),
   },
+  {
+    id: '7.1.7',
+    category: CATEGORY,
+    title: 'the server closes but never closes TCP: the client drops it after closeTimeout, still clean',
+    options: { closeTimeout: 300 },
+    script: async (s) => {
+      await s.write(close(1000));
+      await s.awaitClose();
+      await s.clientEnded;
+    },
+    expect: cleanClose(),
+  },
 ];
 
 const payloads: ConformanceCase[] = [
@@ -97,6 +109,13 @@ const payloads: ConformanceCase[] = [
     title: 'close 1000 with a 123-byte reason (the most that fits)',
     script: async (s) => s.closeNormally(1000, '*'.repeat(123)),
     expect: cleanClose(1000, { close: { code: 1000, wasClean: true, reason: '*'.repeat(123) } }),
+  },
+  {
+    id: '7.3.7',
+    category: CATEGORY,
+    title: 'close 4000 with a multi-byte UTF-8 reason',
+    script: async (s) => s.closeNormally(4000, 'κόσμε 😀'),
+    expect: cleanClose(4000, { close: { code: 4000, wasClean: true, reason: 'κόσμε 😀' } }),
   },
   {
     id: '7.3.6',

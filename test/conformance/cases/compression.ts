@@ -164,6 +164,7 @@ function agreed(c: Omit<ConformanceCase, 'category'>): ConformanceCase {
 const THREE_FRAMES = prose(3000, 4);
 const CHOPPED = prose(300, 5);
 const FULL = Buffer.alloc(64 * 1024, 0x41);
+const RANDOM = randomBytes(64 * 1024);
 
 const misuse: ConformanceCase[] = [
   agreed({
@@ -198,6 +199,25 @@ const misuse: ConformanceCase[] = [
     title: 'a compressed message inflating to exactly maxPayload (64 KiB)',
     options: { perMessageDeflate: { threshold: 0 }, maxPayload: FULL.length },
     script: echoes(async () => [binary(deflateOnce(FULL), { rsv: 4 })], [FULL]),
+    expect: cleanClose(1000, { messages: 1 }),
+  }),
+  agreed({
+    id: '12.4.6',
+    title: 'an incompressible message of exactly maxPayload (its compressed payload is a little larger)',
+    options: { perMessageDeflate: { threshold: 0 }, maxPayload: RANDOM.length },
+    script: echoes(async () => [binary(deflateOnce(RANDOM), { rsv: 4 })], [RANDOM]),
+    expect: cleanClose(1000, { messages: 1 }),
+  }),
+  agreed({
+    id: '12.4.7',
+    title: 'a compressed message in 2 frames with a ping between them',
+    script: async (s) => {
+      const payload = await s.compress(THREE_FRAMES);
+      await s.write(text(payload.subarray(0, 20), { rsv: 4, fin: false }), ping('between'), cont(payload.subarray(20)));
+      if ((await s.pong()).toString() !== 'between') throw new Error('the pong did not carry the ping payload');
+      await s.expectEcho(THREE_FRAMES);
+      await s.closeNormally();
+    },
     expect: cleanClose(1000, { messages: 1 }),
   }),
   agreed({

@@ -62,6 +62,8 @@ export interface ClientFrame {
   readonly rsv: number;
   readonly opcode: number;
   readonly masked: boolean;
+  /** The masking key in hex, "" when unmasked. */
+  readonly maskKey: string;
   readonly payload: Buffer;
 }
 
@@ -90,11 +92,9 @@ export class ClientFrameReader {
       const end = offset + (masked ? 4 : 0) + length;
       if (b.length < end) break;
       const payload = Buffer.from(b.subarray(end - length, end));
-      if (masked) {
-        const key = b.subarray(offset, offset + 4);
-        for (let i = 0; i < payload.length; i++) payload[i] = payload[i]! ^ key[i % 4]!;
-      }
-      frames.push({ fin: (b[0]! & 0x80) !== 0, rsv: (b[0]! >> 4) & 0x7, opcode: b[0]! & 0x0f, masked, payload });
+      const key = masked ? b.subarray(offset, offset + 4) : Buffer.alloc(0);
+      for (let i = 0; i < payload.length; i++) payload[i] = payload[i]! ^ key[i % 4]!;
+      frames.push({ fin: (b[0]! & 0x80) !== 0, rsv: (b[0]! >> 4) & 0x7, opcode: b[0]! & 0x0f, masked, maskKey: key.toString('hex'), payload });
       this.buffer = b.subarray(end);
     }
     return frames;

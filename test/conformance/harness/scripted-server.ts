@@ -104,6 +104,7 @@ export class ServerSide {
   private deflater: ServerDeflater | undefined;
   private inflater: ServerInflater | undefined;
   private clientGone = false;
+  private readonly maskKeys = new Set<string>();
 
   constructor(socket: net.Socket, request: UpgradeRequest, rest: Buffer) {
     this.socket = socket;
@@ -130,6 +131,9 @@ export class ServerSide {
   private receive(chunk: Buffer): void {
     for (const f of this.reader.push(chunk)) {
       if (!f.masked) this.violations.push(`an unmasked frame (opcode ${f.opcode}) from the client`);
+      // §5.3: a fresh, unpredictable key for each frame; a repeat among a few frames means it is not.
+      else if (this.maskKeys.has(f.maskKey)) this.violations.push(`mask key ${f.maskKey} used twice`);
+      else this.maskKeys.add(f.maskKey);
       if (this.closeSent !== 'none') this.violations.push(`a frame (opcode ${f.opcode}) after the client's close frame`);
       if (f.opcode === OP.close) {
         if (this.closeSent !== 'none') continue;
