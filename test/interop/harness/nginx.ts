@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pki } from './certificates';
-import { LOOPBACK, freePort } from './ports';
+import { LOOPBACK, onFreePort } from './ports';
 import { start, type Started } from './processes';
 
 // nginx as a TLS-terminating reverse proxy in front of a plain ws server: a generated config in a
@@ -56,16 +56,17 @@ export async function startNginx(dir: string, upstreamPort: number, pki: Pki): P
   mkdirSync(dir, { recursive: true });
   // Worker processes may run as another user when nginx starts as root: let them into the prefix.
   chmodSync(dir, 0o755);
-  const port = await freePort();
-  const file = join(dir, 'nginx.conf');
-  writeFileSync(file, config(dir, port, upstreamPort, pki));
-  const process = await start('nginx', NGINX, ['-p', dir, '-c', file, '-e', 'stderr']);
-  try {
-    // The master opens its listening sockets before it starts the workers.
-    await process.line(/start worker processes/);
-  } catch (error) {
-    await process.stop();
-    throw error;
-  }
-  return { port, process, stop: () => process.stop() };
+  return onFreePort(async (port) => {
+    const file = join(dir, 'nginx.conf');
+    writeFileSync(file, config(dir, port, upstreamPort, pki));
+    const process = await start('nginx', NGINX, ['-p', dir, '-c', file, '-e', 'stderr']);
+    try {
+      // The master opens its listening sockets before it starts the workers.
+      await process.line(/start worker processes/);
+    } catch (error) {
+      await process.stop();
+      throw error;
+    }
+    return { port, process, stop: () => process.stop() };
+  });
 }

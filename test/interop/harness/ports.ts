@@ -1,6 +1,5 @@
 import net from 'node:net';
-import { deferred, within } from './deadline';
-import type { Started } from './processes';
+import { deferred } from './deadline';
 
 // Ports for programs that cannot be told "port 0" (nginx, tinyproxy): the OS picks a free one for a
 // socket we bind and close at once, then the program is configured with it.
@@ -18,31 +17,18 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-function tryConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: LOOPBACK, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 /**
- * Resolves once `port` accepts TCP connections. Each attempt waits for the outcome of a real
- * connect; between failed attempts it waits for the process to exit or a short pause, at most
- * 100 attempts (a program that never listens fails the suite with its output).
+ * Starts a program on a port from `freePort`, and again on another one (3 tries at most) when it
+ * fails to start: another process may take the port between the pick and the program's bind.
  */
-export async function waitForPort(port: number, process: Started): Promise<void> {
-  let exited = false;
-  void process.exited.then(() => {
-    exited = true;
-  });
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (await tryConnect(port)) return;
-    if (exited) throw new Error(`${process.name} exited before listening on ${port}:\n${process.output()}`);
-    await within(process.exited, 50, 'exit').catch(() => {});
+export async function onFreePort<T>(startOn: (port: number) => Promise<T>): Promise<T> {
+  let failure: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startOn(await freePort());
+    } catch (error) {
+      failure = error;
+    }
   }
-  throw new Error(`${process.name} is not listening on ${port}:\n${process.output()}`);
+  throw failure;
 }
