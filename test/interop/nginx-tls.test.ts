@@ -92,6 +92,13 @@ describeWithPrograms('interop: nginx certificate checks', programs, () => {
     expect(client.errors).toEqual([]);
   });
 
+  it('connects by host name (SNI and the name check use "localhost")', async () => {
+    const client = await attempt({ ca: setup!.pki.ca }, 'localhost');
+    expect(client.log).toEqual(['open']);
+    client.socket.close(1000);
+    expect((await client.waitClose()).wasClean).toBe(true);
+  });
+
   it('fails with ERR_TLS_FAILED and close 1006 when only an unrelated CA is trusted', async () => {
     const client = await attempt({ ca: setup!.pki.wrongCa });
     const event = await client.waitClose();
