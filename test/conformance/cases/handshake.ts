@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode } from '@tether/node';
+import { computeAccept } from '@tether/protocol';
 import { cleanClose, handshakeFails } from '../harness/expect';
 import { close, text } from '../harness/frames';
 import type { ConformanceCase } from '../harness/run-case';
@@ -173,6 +174,32 @@ const negotiation: ConformanceCase[] = [
     title: 'permessage-deflate with a parameter twice',
     handshake: botched({ headers: { 'Sec-WebSocket-Extensions': 'permessage-deflate; server_no_context_takeover; server_no_context_takeover' } }),
     expect: handshakeFails(ErrorCode.EXTENSION_PARAMS),
+  },
+  {
+    id: 'H.5.10',
+    category: CATEGORY,
+    title: 'permessage-deflate with a quoted parameter value (server_max_window_bits="10"): accepted',
+    handshake: botched({ headers: { 'Sec-WebSocket-Extensions': 'permessage-deflate; server_max_window_bits="10"' } }),
+    client: (ws) => ws.close(1000, ws.extensions),
+    script: async (s) => {
+      const sent = await s.awaitClose();
+      if (sent === 'none' || sent === 'empty' || !sent.reason.startsWith('permessage-deflate')) throw new Error('`extensions` did not name permessage-deflate');
+      await s.write(close(1000));
+      s.end();
+    },
+    expect: cleanClose(),
+  },
+  {
+    id: 'H.5.11',
+    category: CATEGORY,
+    title: 'header names in lower case and values in upper case: accepted',
+    handshake: (request) =>
+      respond(request, {
+        headers: { Upgrade: null, Connection: null, 'Sec-WebSocket-Accept': null },
+        extra: ['upgrade: WEBSOCKET', 'connection: UPGRADE', `sec-websocket-accept: ${computeAccept(request.key)}`],
+      }),
+    script: closeAtOnce,
+    expect: cleanClose(),
   },
 ];
 
