@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+// `pnpm bench`: Tether's Node WebSocket beside ws (with and without bufferutil), undici and raw TCP,
+// one fresh client process per cell, server and client pinned to separate cores. Prints a markdown
+// report; `--write` also saves it to docs/benchmarks.md. `--quick` runs a short version (< 2 min).
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const here = import.meta.dirname;
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+const reps = quick ? 2 : 5;
+const pin = (core) => (hasTaskset() ? ['taskset', '-c', String(core)] : []);
+
+function hasTaskset() {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+/** Messages per repetition: about 256 MiB (quick: 64 MiB), at most 300k (quick: 100k) messages. */
+const countFor = (size) => Math.max(quick ? 4 : 16, Math.min(quick ? 100_000 : 300_000, Math.floor((quick ? 64 : 256) * MiB / size)));
+
+const CLIENTS = ['tether', 'ws', 'ws+bufferutil', 'undici'];
+const sizes = [16, KiB, 64 * KiB, MiB, 16 * MiB];
+const textSizes = [16, KiB, 64 * KiB, MiB];
+
+const plan = [];
+for (const scenario of ['send', 'receive']) {
+  for (const size of sizes) for (const client of [...CLIENTS, 'tcp']) plan.push({ client, scenario, size, text: false, count: countFor(size) });
+  for (const size of textSizes) for (const client of CLIENTS) plan.push({ client, scenario, size, text: true, count: countFor(size) });
+}
+for (const client of CLIENTS) {
+  plan.push({ client, scenario: 'echo', size: 16, count: quick ? 2000 : 10_000 });
+  plan.push({ client, scenario: 'churn', count: quick ? 300 : 1000 });
+  plan.push({ client, scenario: 'churn-50', count: quick ? 500 : 2000 });
+  plan.push({ client, scenario: 'idle', count: quick ? 1000 : 5000 });
+  plan.push({ client, scenario: 'deflate-send', size: 16 * KiB, text: true, count: quick ? 500 : 2000 });
+  plan.push({ client, scenario: 'deflate-receive', size: 16 * KiB, text: true, count: quick ? 500 : 2000 });
+}
+
+function startServer() {
+  const child = spawn(pin(0)[0] ?? process.execPath, [...pin(0).slice(1), ...(pin(0).length ? [process.execPath] : []), join(here, 'server.mjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', (line) => resolve({ child, ports: JSON.parse(line) }));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+function runCell(cell, ports) {
+  const env = { ...process.env };
+  if (cell.client === 'ws') env.WS_NO_BUFFER_UTIL = '1';
+  const command = [...pin(1), process.execPath, '--expose-gc', join(here, 'client.mjs'), JSON.stringify({ ...cell, reps, ports })];
+  return new Promise((resolve) => {
+    const child = spawn(command[0], command.slice(1), { env, cwd: here, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), quick ? 30_000 : 90_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(JSON.parse(out.trim().split('\n').at(-1)));
+      else resolve({ ...cell, error: (err.trim().split('\n').find((l) => /Error|error/.test(l)) ?? `exit ${code}`).slice(0, 160) });
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (n, digits = 0) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(digits || (n < 10 ? 2 : 1)));
+const sizeName = (n) => (n >= MiB ? `${n / MiB} MiB` : n >= KiB ? `${n / KiB} KiB` : `${n} B`);
+
+function throughput(r) {
+  const rates = r.samples.map((s) => s.bytes / s.seconds / 1e6);
+  const msgs = r.samples.map((s) => s.messages / s.seconds);
+  return { mbs: median(rates), msgs: median(msgs), spread: [Math.min(...rates), Math.max(...rates)] };
+}
+
+const server = await startServer();
+const results = [];
+const started = Date.now();
+try {
+  for (const cell of plan) {
+    if (only && !`${cell.client} ${cell.scenario}`.includes(only)) continue;
+    const r = await runCell(cell, server.ports);
+    results.push(r);
+    process.stderr.write(`${cell.client.padEnd(14)} ${cell.scenario.padEnd(16)} ${cell.size ? sizeName(cell.size).padEnd(8) : ''.padEnd(8)} ${cell.text ? 'text' : '    '} ${r.error ? `ERROR ${r.error}` : 'ok'}\n`);
+  }
+} finally {
+  server.child.kill('SIGTERM');
+}
+
+const find = (client, scenario, size, text) => results.find((r) => r.client === client && r.scenario === scenario && r.size === size && !!r.text === !!text && !r.error);
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : 'n/a');
+
+let md = '';
+const line = (s = '') => (md += `${s}\n`);
+const versions = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')).devDependencies;
+line(`Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick)' : ''}: Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB; ws ${versions.ws}, undici ${versions.undici}, bufferutil ${versions.bufferutil}; ${reps} repetitions per cell after a warm-up, medians, spread min-max; server on core 0, each client in a fresh process on core 1.`);
+line();
+for (const scenario of ['send', 'receive']) {
+  line(`### ${scenario === 'send' ? 'Send: client → server' : 'Receive: server → client'} (MB/s, median [min-max]; messages/s)`);
+  line();
+  line('| message | tether | ws | ws+bufferutil | undici | raw TCP | tether / ws | tether / ws+bufferutil | tether / raw TCP |');
+  line('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [text, list] of [[false, sizes], [true, textSizes]]) {
+    for (const size of list) {
+      const cells = [...CLIENTS, 'tcp'].map((c) => find(c, scenario, size, c === 'tcp' ? false : text));
+      if (text) cells[4] = undefined;
+      const t = cells.map((c) => (c ? throughput(c) : undefined));
+      const show = (x) => (x ? `${fmt(x.mbs)} [${fmt(x.spread[0])}-${fmt(x.spread[1])}]; ${fmt(x.msgs)}/s` : '-');
+      line(`| ${text ? 'text' : 'binary'} ${sizeName(size)} | ${t.map(show).join(' | ')} | ${ratio(t[0]?.mbs, t[1]?.mbs)} | ${ratio(t[0]?.mbs, t[2]?.mbs)} | ${text ? '-' : ratio(t[0]?.mbs, t[4]?.mbs)} |`);
+    }
+  }
+  line();
+}
+line('### Round trip, churn, idle memory, permessage-deflate');
+line();
+line('| scenario | tether | ws | ws+bufferutil | undici | tether / ws | tether / ws+bufferutil |');
+line('| --- | --- | --- | --- | --- | --- | --- |');
+const row = (name, scenario, value, unit, lowerIsBetter = false) => {
+  const v = CLIENTS.map((c) => {
+    const r = results.find((x) => x.client === c && x.scenario === scenario && !x.error);
+    return r ? value(r) : undefined;
+  });
+  const rel = (a, b) => (lowerIsBetter ? ratio(b, a) : ratio(a, b));
+  line(`| ${name} | ${v.map((x) => (x === undefined ? '-' : `${fmt(x)} ${unit}`)).join(' | ')} | ${rel(v[0], v[1])} | ${rel(v[0], v[2])} |`);
+};
+row('echo 16 B, p50', 'echo', (r) => median(r.samples.map((s) => s.p50)), 'µs', true);
+row('echo 16 B, p99', 'echo', (r) => median(r.samples.map((s) => s.p99)), 'µs', true);
+row('churn, sequential', 'churn', (r) => median(r.samples.map((s) => s.messages / s.seconds)), 'conn/s');
+row('churn, 50 in flight', 'churn-50', (r) => median(r.samples.map((s) => s.messages / s.seconds)), 'conn/s');
+row('idle memory per connection (heap + external)', 'idle', (r) => r.samples[0].heap / 1024, 'KiB', true);
+row('idle memory per connection (RSS)', 'idle', (r) => r.samples[0].rss / 1024, 'KiB', true);
+row('deflate send, 16 KiB JSON-like text', 'deflate-send', (r) => median(r.samples.map((s) => s.bytes / s.seconds / 1e6)), 'MB/s');
+row('deflate receive, 16 KiB JSON-like text', 'deflate-receive', (r) => median(r.samples.map((s) => s.bytes / s.seconds / 1e6)), 'MB/s');
+line();
+line('For ratios, higher is better for Tether (for latency and memory, the ratio is the other client\'s value over Tether\'s).');
+const failed = results.filter((r) => r.error);
+if (failed.length) {
+  line();
+  line('Cells that failed:');
+  for (const f of failed) line(`- ${f.client} ${f.scenario} ${f.size ? sizeName(f.size) : ''}: ${f.error}`);
+}
+line();
+line(`Total time ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+process.stdout.write(md);
+if (args.has('--write')) {
+  const doc = readFileSync(join(here, '..', '..', 'docs', 'benchmarks.md'), 'utf8');
+  const marker = '<!-- results -->';
+  writeFileSync(join(here, '..', '..', 'docs', 'benchmarks.md'), `${doc.slice(0, doc.indexOf(marker) + marker.length)}\n\n${md}`);
+}
