@@ -3,6 +3,7 @@ import type net from 'node:net';
 import {
   ClientConnection,
   CloseCode,
+  DEFAULTS as PROTOCOL_DEFAULTS,
   ErrorCode,
   HandshakeError,
   PERMESSAGE_DEFLATE,
@@ -212,7 +213,7 @@ export class Transport {
     const agreed = event.extensions.find((e) => e.name === PERMESSAGE_DEFLATE)?.agreed as PerMessageDeflateAgreement | undefined;
     if (agreed !== undefined && deflate !== null) {
       this.compressor = new Compressor(agreed, deflate.level, deflate.memLevel);
-      this.decompressor = new Decompressor(agreed, this.options.maxPayload ?? Number.MAX_SAFE_INTEGER);
+      this.decompressor = new Decompressor(agreed, this.options.maxPayload ?? PROTOCOL_DEFAULTS.maxPayload);
     }
     this.outbox = new Outbox(
       { transmit: (message, compressed) => this.transmit(message, compressed), fail: (error) => this.fail(error) },

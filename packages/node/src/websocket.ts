@@ -62,6 +62,8 @@ export class WebSocket extends EventTarget {
   private extensionsValue = '';
   private binaryTypeValue: BinaryType;
   private handshakeValue: HandshakeInfo | null = null;
+  /** `scheme://host[:port]` of the URL connected to, for MessageEvent.origin. */
+  private origin = '';
   private readonly transport: Transport;
   private readonly handlers = new HandlerAttributes(this);
   private readonly signal: AbortSignal | undefined;
@@ -86,6 +88,8 @@ export class WebSocket extends EventTarget {
         this.dispatchEvent(new HandshakeEvent('handshake', { handshake: info }));
       },
       open: (protocol, extensions) => {
+        const url = new URL(this.transport.url);
+        this.origin = `${url.protocol}//${url.host}`;
         this.protocolValue = protocol;
         this.extensionsValue = extensions;
         this.state = ReadyState.OPEN;
@@ -119,11 +123,6 @@ export class WebSocket extends EventTarget {
   /** The URL connected to, without credentials (after redirects, the last one). */
   get url(): string {
     return this.transport.url;
-  }
-
-  private get origin(): string {
-    const url = new URL(this.transport.url);
-    return `${url.protocol}//${url.host}`;
   }
 
   get readyState(): ReadyState {
