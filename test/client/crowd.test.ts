@@ -2,7 +2,7 @@
 // the backoff window. Asserts on the measured spread, never on how fast anything is.
 import type { IncomingMessage } from 'node:http';
 import { afterEach, expect, it } from 'vitest';
-import { type Client, createClient } from '../../packages/client/src/index';
+import { type Client, createClient } from '@tether/client';
 import { startServer, type TestServer, until } from './helpers';
 
 const CLIENTS = 200;

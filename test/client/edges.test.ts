@@ -1,7 +1,7 @@
 // The edges on real sockets: decode errors, close during connecting, send after close, listeners
 // that throw, requests, pings answered by a real server, a lazy client.
 import { afterEach, expect, it } from 'vitest';
-import { type ClientError, createClient, ErrorCode } from '../../packages/client/src/index';
+import { type ClientError, createClient, ErrorCode } from '@tether/client';
 import { startRawServer, startServer, type TestServer, until } from './helpers';
 
 let server: TestServer | undefined;

@@ -2,7 +2,7 @@
 // connection): the heartbeat notices within interval + timeout, closes with 4000 and reconnects.
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
-import { ClientCloseCode, type CloseEvent, createClient } from '../../packages/client/src/index';
+import { ClientCloseCode, type CloseEvent, createClient } from '@tether/client';
 import { startServer, type TestServer, until } from './helpers';
 
 /** Forwards bytes both ways until `freeze()`, after which it swallows them and keeps the sockets open. */

@@ -2,7 +2,7 @@
 // answers: each ends the way the reconnection policy says.
 import { createServer } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
-import { type Client, ClientCloseCode, type CloseEvent, createClient, ErrorCode, HandshakeError } from '../../packages/client/src/index';
+import { type Client, ClientCloseCode, type CloseEvent, createClient, ErrorCode, HandshakeError } from '@tether/client';
 import { startRawServer, until } from './helpers';
 
 const cleanup: Array<() => Promise<void>> = [];

@@ -1,7 +1,7 @@
 // A server restarted 20 times while a producer keeps sending: every message that was queued while
 // disconnected arrives exactly once, in order, and nothing is ever duplicated.
 import { afterEach, expect, it } from 'vitest';
-import { createClient } from '../../packages/client/src/index';
+import { createClient } from '@tether/client';
 import { startServer, type TestServer, until } from './helpers';
 
 let server: TestServer | undefined;

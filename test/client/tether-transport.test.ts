@@ -2,8 +2,8 @@
 // Node default: messages, pings answered with pong events, and a refused handshake whose status
 // and Retry-After reach the reconnection policy through a HandshakeError on the error event.
 import { afterEach, expect, it } from 'vitest';
-import { WebSocket } from '../../packages/node/src/index';
-import { type CloseEvent, createClient, HandshakeError, type WebSocketConstructor } from '../../packages/client/src/index';
+import { WebSocket } from '@tether/node';
+import { type CloseEvent, createClient, HandshakeError, type WebSocketConstructor } from '@tether/client';
 import { startRawServer, startServer, type TestServer, until } from './helpers';
 
 const transport = WebSocket as unknown as WebSocketConstructor;
