@@ -115,7 +115,8 @@ export class ClientConnection {
   private readonly alloc: Allocator | undefined;
   private readonly maskKey: MaskKeyGenerator;
   private readonly utf8: Utf8Routines;
-  private readonly responseParser: HttpResponseParser;
+  /** Dropped once the handshake is over: an open connection keeps nothing of it but `request`. */
+  private responseParser: HttpResponseParser | undefined;
   private readonly parser: FrameParser;
   private readonly validator = new Utf8Validator();
   private rsv1Allowed = false;
@@ -179,13 +180,14 @@ export class ClientConnection {
       let parsed: { response: HttpResponse; rest: Uint8Array } | undefined;
       let result: HandshakeResult;
       try {
-        parsed = this.responseParser.push(chunk);
+        parsed = this.responseParser!.push(chunk);
         if (parsed === undefined) return;
         result = validateHandshakeResponse(this.request, parsed.response);
       } catch (error) {
         this.failHandshake(error instanceof TetherError ? error : new HandshakeError(ErrorCode.HTTP_MALFORMED, String(error), 0, {}, { cause: error }));
         return;
       }
+      this.responseParser = undefined;
       // Outside the try: an exception from an open listener is the listener's, not a bad handshake.
       this.open(parsed.response, result);
       if (parsed.rest.length === 0 || this.isClosed()) return;
@@ -227,6 +229,7 @@ export class ClientConnection {
 
   private failHandshake(error: TetherError): void {
     this.stateValue = ReadyState.CLOSED;
+    this.responseParser = undefined;
     this.parser.stop();
     this.handler.onEvent({ type: 'error', error });
     this.handler.onEvent({ type: 'close', code: CloseCode.Abnormal, reason: '', wasClean: false });

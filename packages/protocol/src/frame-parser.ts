@@ -41,13 +41,17 @@ const enum State {
  */
 export class FrameParser {
   private state = State.Header;
-  /** Header bytes that arrived split across chunks. */
-  private readonly scratch = new Uint8Array(8);
+  /** Header bytes that arrived split across chunks (allocated the first time that happens). */
+  private scratchBytes: Uint8Array | undefined;
   private have = 0;
   private header: FrameHeader = { fin: false, rsv: 0, opcode: 0, masked: false, length: 0 };
   private remaining = 0;
 
   constructor(private readonly sink: FrameSink) {}
+
+  private get scratch(): Uint8Array {
+    return (this.scratchBytes ??= new Uint8Array(8));
+  }
 
   /** Stops the parser for good: nothing more is read. */
   stop(): void {
@@ -83,15 +87,24 @@ export class FrameParser {
         case State.Length16:
         case State.Length64: {
           const need = this.state === State.Length16 ? 2 : 8;
-          while (this.have < need && i < n) this.scratch[this.have++] = chunk[i++]!;
-          if (this.have < need) return i;
-          this.have = 0;
-          const s = this.scratch;
-          if (need === 2) {
-            this.header.length = (s[0]! << 8) | s[1]!;
+          let s: Uint8Array;
+          let at = 0;
+          if (this.have === 0 && n - i >= need) {
+            // The whole extended length is in this chunk: read it in place.
+            s = chunk;
+            at = i;
+            i += need;
           } else {
-            const high = ((s[0]! << 24) | (s[1]! << 16) | (s[2]! << 8) | s[3]!) >>> 0;
-            const low = ((s[4]! << 24) | (s[5]! << 16) | (s[6]! << 8) | s[7]!) >>> 0;
+            while (this.have < need && i < n) this.scratch[this.have++] = chunk[i++]!;
+            if (this.have < need) return i;
+            this.have = 0;
+            s = this.scratch;
+          }
+          if (need === 2) {
+            this.header.length = (s[at]! << 8) | s[at + 1]!;
+          } else {
+            const high = ((s[at]! << 24) | (s[at + 1]! << 16) | (s[at + 2]! << 8) | s[at + 3]!) >>> 0;
+            const low = ((s[at + 4]! << 24) | (s[at + 5]! << 16) | (s[at + 6]! << 8) | s[at + 7]!) >>> 0;
             // The most significant bit must be 0 (§5.2); past 2^53 the exact value no longer matters.
             this.header.length = high >= 0x80000000 ? -1 : high > 0x1fffff ? Infinity : high * 0x100000000 + low;
           }

@@ -184,7 +184,18 @@ export function buildHandshakeRequest(url: string | { href: string }, options: H
   let text = `GET ${target.resource} HTTP/1.1\r\n`;
   for (const [name, value] of headers) text += `${name}: ${value}\r\n`;
   text += '\r\n';
-  return { target, key, protocols, extensions, headers, text, bytes: textEncoder.encode(text) };
+  return {
+    target,
+    key,
+    protocols,
+    extensions,
+    headers,
+    text,
+    // Encoded when asked for (once, by the transport), so an open connection does not keep it.
+    get bytes() {
+      return textEncoder.encode(text);
+    },
+  };
 }
 
 /** What a valid 101 response settled. */

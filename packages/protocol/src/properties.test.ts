@@ -2,7 +2,10 @@
 // server sends is what the connection delivers; and whatever bytes arrive, the connection either
 // delivers frames or fails with a ProtocolError: nothing else escapes, nothing hangs.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// Property runs do real work (megabytes per run); give them room on a loaded machine.
+vi.setConfig({ testTimeout: 60_000 });
 import { Opcode } from './constants';
 import { ProtocolError } from './errors';
 import { concatBytes, opened, readClientFrame, serverFrame } from './test-utils';
