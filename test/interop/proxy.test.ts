@@ -56,7 +56,7 @@ describeWithPrograms('interop: HTTP CONNECT proxy (tinyproxy)', programs, () => 
     client.socket.close(1000, 'done');
     const event = await client.waitClose();
     expect({ code: event.code, wasClean: event.wasClean }).toEqual({ code: 1000, wasClean: true });
-    expect(await server.closeSeen(path)).toEqual({ code: 1000, reason: 'done' });
+    expect(await server.closeSeen(path)).toMatchObject({ code: 1000, reason: 'done' });
   }
 
   /** The CONNECT request tinyproxy logged for the server's port: the tunnel really went through it. */

@@ -2,7 +2,7 @@
 """The interop echo service (see test/interop/harness/peer.ts) on Python's websockets (Debian's
 python3-websockets, 10.x legacy asyncio API). Run with /usr/bin/python3; listens on 127.0.0.1,
 port 0, and prints "PORT <n>" once listening. Then one JSON line per closed connection:
-{"event": "close", "path": ..., "code": ..., "reason": ...}. Stops on SIGTERM."""
+{"event": "close", "path": ..., "code": ..., "reason": ..., "received": <messages>}. Stops on SIGTERM."""
 
 import asyncio
 import json
@@ -35,17 +35,23 @@ async def command(ws, text):
 
 
 async def handler(ws):
+    received = 0
     try:
         async for message in ws:
-            if isinstance(message, str) and message.startswith("cmd:"):
-                await command(ws, message[4:])
-            else:
-                await ws.send(message)
+            received += 1
+            try:
+                if isinstance(message, str) and message.startswith("cmd:"):
+                    await command(ws, message[4:])
+                else:
+                    await ws.send(message)
+            except websockets.ConnectionClosed:
+                # The client closed after sending more: keep counting what it sent before.
+                pass
     except websockets.ConnectionClosed:
         pass
     finally:
         await ws.wait_closed()
-        report(event="close", path=ws.path, code=ws.close_code, reason=ws.close_reason)
+        report(event="close", path=ws.path, code=ws.close_code, reason=ws.close_reason, received=received)
 
 
 async def main():

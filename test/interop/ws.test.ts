@@ -60,7 +60,7 @@ describe('interop: ws permessage-deflate parameters', { timeout: TEST_MS }, () =
         }
         client.socket.close(1000, 'done');
         expect((await client.waitClose()).wasClean).toBe(true);
-        expect(await peer!.closeSeen(path)).toEqual({ code: 1000, reason: 'done' });
+        expect(await peer!.closeSeen(path)).toMatchObject({ code: 1000, reason: 'done' });
         // Repetitive text deflates to a small fraction; uncompressed it would be over `sent` bytes each way.
         const traffic = peer!.traffic(path)!;
         expect(traffic.read).toBeLessThan(sent / 4);

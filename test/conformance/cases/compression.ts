@@ -3,7 +3,7 @@ import type { WebSocketOptions } from '@tether/node';
 import { ErrorCode } from '@tether/node';
 import { deflateOnce } from '../harness/deflate';
 import { cleanClose, echoes, fails, failsProtocol, provokes } from '../harness/expect';
-import { binary, cont, ping, text } from '../harness/frames';
+import { binary, close, cont, ping, text } from '../harness/frames';
 import type { ConformanceCase } from '../harness/run-case';
 import { respond, type ServerDeflate, type ServerSide } from '../harness/scripted-server';
 
@@ -219,6 +219,16 @@ const misuse: ConformanceCase[] = [
       await s.closeNormally();
     },
     expect: cleanClose(1000, { messages: 1 }),
+  }),
+  agreed({
+    id: '12.4.8',
+    title: 'two compressed messages and a close frame, then the FIN at once (a server closing after its last words)',
+    script: async (s) => {
+      await s.write(text(await s.compress(CHOPPED), { rsv: 4 }), text(await s.compress(CHOPPED), { rsv: 4 }), close(1000, 'last words'));
+      s.end();
+      await s.awaitClose();
+    },
+    expect: cleanClose(1000, { messages: 2, close: { code: 1000, wasClean: true, reason: 'last words' } }),
   }),
   agreed({
     id: '12.5.1',

@@ -11,11 +11,14 @@ import { STEP_MS } from './recorder';
 //   "cmd:ping <text>"         the server pings with <text>, then sends "pong:<data of the pong>"
 //   "cmd:fragments <a> <b>…"  the server sends one text message made of those fragments, one frame each
 //
-// and tells the suite which close code and reason it received on the connection to each path.
+// and tells the suite which close code and reason it received on the connection to each path, and
+// how many messages came before it.
 
 export interface CloseSeen {
   readonly code: number;
   readonly reason: string;
+  /** Messages the server received on that connection (commands included). */
+  readonly received: number;
 }
 
 export interface InteropPeer {

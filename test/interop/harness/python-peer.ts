@@ -19,8 +19,8 @@ export async function startPythonPeer(): Promise<PythonPeer> {
   process.onLine((line) => {
     if (!line.startsWith('{')) return;
     try {
-      const event = JSON.parse(line) as { event: string; path: string; code: number | null; reason: string | null };
-      if (event.event === 'close') reports.report(event.path, { code: event.code ?? 1006, reason: event.reason ?? '' });
+      const event = JSON.parse(line) as { event: string; path: string; code: number | null; reason: string | null; received: number };
+      if (event.event === 'close') reports.report(event.path, { code: event.code ?? 1006, reason: event.reason ?? '', received: event.received });
     } catch {
       // Not one of ours; kept in the output for failure messages.
     }

@@ -71,7 +71,9 @@ export async function startWsPeer(options: WsPeerOptions = {}): Promise<WsPeer> 
   server.on('connection', (ws, request) => {
     const path = request.url ?? '/';
     const socket = request.socket;
+    let received = 0;
     ws.on('message', (data: Buffer, isBinary: boolean) => {
+      received++;
       if (!isBinary && data.length >= 4 && data.subarray(0, 4).toString('latin1') === 'cmd:') command(ws, data.toString('utf8', 4));
       else ws.send(data, { binary: isBinary });
     });
@@ -80,7 +82,7 @@ export async function startWsPeer(options: WsPeerOptions = {}): Promise<WsPeer> 
     });
     ws.on('close', (code: number, reason: Buffer) => {
       traffic.set(path, { read: socket.bytesRead, written: socket.bytesWritten });
-      reports.report(path, { code, reason: reason.toString('utf8') });
+      reports.report(path, { code, reason: reason.toString('utf8'), received });
     });
   });
   const name = options.name ?? 'ws';
