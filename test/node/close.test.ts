@@ -60,6 +60,28 @@ describe('the closing handshake', () => {
     expect(ws.bufferedAmount).toBe('after close'.length);
   });
 
+  it('delivers no message that arrives after close() was called, as browsers do', async () => {
+    const server = await wsServer();
+    const ws = connect(server.url);
+    const peer = await server.connection();
+    await opened(ws);
+    const got: unknown[] = [];
+    ws.onmessage = (event) => got.push(event.data);
+    peer.send('before');
+    await next(ws, 'message');
+    // The server answers our close frame with one more message, then its close.
+    peer.on('message', () => {});
+    const origClose = peer.close.bind(peer);
+    peer.close = ((code?: number, reason?: string) => {
+      peer.send('after close()');
+      origClose(code, reason);
+    }) as typeof peer.close;
+    ws.close(1000);
+    const close = await next(ws, 'close');
+    expect(close.wasClean).toBe(true);
+    expect(got).toEqual(['before']);
+  });
+
   it('drops the connection after closeTimeout when the server never answers the close frame', async () => {
     const { port } = await rawServer((socket) => void acceptUpgrade(socket));
     const ws = await opened(connect(`ws://127.0.0.1:${port}`, { closeTimeout: 100 }));

@@ -106,6 +106,33 @@ describe('window bits and threshold', () => {
   });
 });
 
+describe('a server closing right after its last compressed messages', () => {
+  it('delivers them, echoes the close frame after the FIN, and closes cleanly', async () => {
+    const deflate = (text: string): Buffer => {
+      const out = zlib.deflateRawSync(Buffer.from(text), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      return out.subarray(0, out.length - 4);
+    };
+    const frame = (first: number, payload: Buffer): Buffer => Buffer.concat([Buffer.from([first, payload.length]), payload]);
+    let echoed: (chunk: Buffer) => void = () => {};
+    const echo = new Promise<Buffer>((resolve) => (echoed = resolve));
+    const { port } = await rawServer(async (socket) => {
+      await acceptUpgrade(socket, 'Sec-WebSocket-Extensions: permessage-deflate\r\n');
+      socket.once('data', echoed);
+      // Two compressed messages, the close frame and the FIN, all at once.
+      const close = Buffer.from([0x03, 0xe8, ...Buffer.from('last words')]);
+      socket.end(Buffer.concat([frame(0xc1, deflate('first '.repeat(20))), frame(0xc1, deflate('second '.repeat(15))), frame(0x88, close)]));
+    });
+    const ws = connect(`ws://127.0.0.1:${port}`, { perMessageDeflate: { threshold: 0 } });
+    const messages = take(ws, 'message', 2);
+    const { order, close } = await untilClose(ws);
+    expect((await messages).map((m) => m.data)).toEqual(['first '.repeat(20), 'second '.repeat(15)]);
+    expect(order).toEqual(['handshake', 'open', 'close']);
+    expect([close.code, close.reason, close.wasClean]).toEqual([1000, 'last words', true]);
+    const frameBack = await echo;
+    expect(frameBack[0]).toBe(0x88);
+  });
+});
+
 describe('bad and oversized compressed messages', () => {
   it('a decompression bomb is stopped at maxPayload and closed with 1009', async () => {
     const server = await wsServer({ perMessageDeflate: { threshold: 0 } });

@@ -41,6 +41,7 @@ function step(socket: net.Socket, signal: AbortSignal, wrap: (cause: Error | und
     settled = true;
     socket.off('error', onError);
     socket.off('close', onClose);
+    socket.off('end', onClose);
     signal.removeEventListener('abort', onAbort);
     cleanup();
     if (error !== null) socket.destroy();
@@ -51,6 +52,8 @@ function step(socket: net.Socket, signal: AbortSignal, wrap: (cause: Error | und
   const onAbort = (): void => finish(new TetherError(ErrorCode.ABORTED, 'the connection attempt was aborted', { cause: signal.reason }));
   socket.on('error', onError);
   socket.on('close', onClose);
+  // Sockets are half-open capable (see dial), so a peer's FIN shows as 'end', not 'close'.
+  socket.on('end', onClose);
   signal.addEventListener('abort', onAbort);
   if (signal.aborted) {
     onAbort();
@@ -65,14 +68,17 @@ function isIp(hostname: string): boolean {
 
 /** TLS over an open socket, ALPN http/1.1, the certificate checked against `hostname` unless told not to. */
 function startTls(raw: net.Socket, hostname: string, options: TlsOptions, signal: AbortSignal, what: string, next: DialDone): void {
-  const socket = tls.connect({
+  // allowHalfOpen is passed on to the TLSSocket by tls.connect, though @types/node omits it.
+  const connectOptions: tls.ConnectionOptions & { allowHalfOpen: boolean } = {
     ...options,
     socket: raw,
     host: hostname,
     // RFC 6066 §3: SNI carries host names, never IP literals.
     ...(options.servername === undefined && !isIp(hostname) ? { servername: hostname } : {}),
     ALPNProtocols: ['http/1.1'],
-  });
+    allowHalfOpen: true,
+  };
+  const socket = tls.connect(connectOptions);
   // Errors of the TCP socket below surface on the TLS socket that owns it.
   raw.on('error', (cause) => socket.destroy(cause));
   const wrap = (cause: Error | undefined): TetherError =>
@@ -137,7 +143,8 @@ export function dial(target: WebSocketTarget, options: DialOptions, done: DialDo
   const proxy = options.proxy;
   const first = proxy ?? target;
   const address = `${first.hostname}:${first.port}`;
-  const raw = net.connect({ host: first.hostname, port: first.port });
+  // Half-open: after the server's FIN the client may still have to write (its close frame echo).
+  const raw = net.connect({ host: first.hostname, port: first.port, allowHalfOpen: true });
   raw.setNoDelay(true);
 
   const secure = (socket: net.Socket): void => {

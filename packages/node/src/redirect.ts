@@ -1,4 +1,4 @@
-import { ErrorCode, TetherError, parseWebSocketUrl, type WebSocketTarget } from '@tether/protocol';
+import { ErrorCode, TetherError, parseWebSocketUrl, type HeaderInit, type WebSocketTarget } from '@tether/protocol';
 
 // Following a 3xx answer to the Upgrade request (off by default, as browsers never follow one).
 
@@ -6,6 +6,13 @@ import { ErrorCode, TetherError, parseWebSocketUrl, type WebSocketTarget } from 
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
 export type HeaderList = Array<readonly [string, string]>;
+
+/** Request headers as a list of pairs, from an object or pairs. */
+export function headerList(headers: HeaderInit | undefined): HeaderList {
+  if (headers === undefined) return [];
+  if (Symbol.iterator in headers) return [...(headers as Iterable<readonly [string, string]>)];
+  return Object.entries(headers as Record<string, string>);
+}
 
 export interface Redirect {
   /** The absolute URL to connect to next (userinfo kept: it may carry new credentials). */

@@ -10,7 +10,6 @@ import {
   ProtocolError,
   ReadyState,
   TetherError,
-  computeAccept,
   perMessageDeflateOffer,
   type ConnectionEvent,
   type ConnectionOptions,
@@ -23,7 +22,8 @@ import { Compressor, Decompressor } from './deflate';
 import type { ResolvedOptions } from './options';
 import { Outbox, type ReadyMessage } from './outbox';
 import { proxyFor, type ProxyConfig } from './proxy';
-import { redirectHeaders, resolveRedirect, withUrlCredentials, type HeaderList } from './redirect';
+import { extensionsHeader, refusedHandshake } from './handshake-view';
+import { headerList, redirectHeaders, resolveRedirect, withUrlCredentials, type HeaderList } from './redirect';
 import { SocketWriter } from './writer';
 
 // One WebSocket connection over Node sockets: the protocol core fed from and writing to a socket,
@@ -58,25 +58,13 @@ interface PendingRedirect {
   readonly crossOrigin: boolean;
 }
 
-function headerList(headers: ResolvedOptions['headers']): HeaderList {
-  if (headers === undefined) return [];
-  if (Symbol.iterator in headers) return [...(headers as Iterable<readonly [string, string]>)];
-  return Object.entries(headers as Record<string, string>);
-}
-
-/** The `Sec-WebSocket-Extensions` value the server sent, for the WHATWG `extensions` attribute. */
-function extensionsHeader(info: HandshakeInfo): string {
-  return info.responseHeaders
-    .filter(([name]) => name.toLowerCase() === 'sec-websocket-extensions')
-    .map(([, value]) => value.trim())
-    .join(', ');
-}
-
 export class Transport {
   private attempt: Attempt;
   private headers: HeaderList;
   private socket: net.Socket | null = null;
   private socketError: Error | undefined;
+  private socketClosed = false;
+  private peerEnded = false;
   private dialer = new AbortController();
   private outbox: Outbox | null = null;
   private compressor: Compressor | null = null;
@@ -153,6 +141,8 @@ export class Transport {
     this.socket = socket;
     this.writer.attach(socket);
     this.socketError = undefined;
+    this.socketClosed = false;
+    this.peerEnded = false;
     socket.on('data', (chunk: Buffer) => {
       conn.receive(chunk);
       if (conn.paused) socket.pause();
@@ -160,23 +150,41 @@ export class Transport {
     socket.on('error', (error) => {
       this.socketError ??= error;
     });
+    socket.on('end', () => this.onPeerEnd(conn, socket));
     socket.on('close', () => this.onSocketClose(conn, socket));
     socket.resume();
     conn.start();
   }
 
+  /**
+   * The server sent its FIN. The socket is half-open, so the client can still answer a close frame
+   * that came just before it; once the protocol is done the client ends its side too.
+   */
+  private onPeerEnd(conn: ClientConnection, socket: net.Socket): void {
+    if (this.socket !== socket) return;
+    this.peerEnded = true;
+    if (conn.readyState === ReadyState.CLOSED) socket.end();
+    // What arrived before the FIN still counts: the core holds it behind a message being inflated
+    // (a server's last messages and its close frame, say), so the loss waits for the inflate.
+    else if (!conn.paused) this.lose(conn);
+  }
+
   private onSocketClose(conn: ClientConnection, socket: net.Socket): void {
     if (this.socket !== socket) return;
-    if (conn.readyState !== ReadyState.CLOSED) {
-      const cause = this.socketError;
-      if (cause === undefined) conn.connectionLost();
-      else {
-        const code = conn.readyState === ReadyState.CONNECTING ? ErrorCode.CONNECTION_FAILED : ErrorCode.CONNECTION_LOST;
-        conn.connectionLost(new TetherError(code, `the connection failed: ${cause.message}`, { cause }));
-      }
+    this.socketClosed = true;
+    if (conn.readyState === ReadyState.CLOSED) this.finish();
+    else if (!conn.paused) this.lose(conn);
+  }
+
+  /** The TCP connection is gone and the core has nothing left to read: the connection is lost. */
+  private lose(conn: ClientConnection): void {
+    const cause = this.socketError;
+    if (cause === undefined) {
+      conn.connectionLost();
       return;
     }
-    this.finish();
+    const code = conn.readyState === ReadyState.CONNECTING ? ErrorCode.CONNECTION_FAILED : ErrorCode.CONNECTION_LOST;
+    conn.connectionLost(new TetherError(code, `the connection failed: ${cause.message}`, { cause }));
   }
 
   // ---- Events from the protocol core ----
@@ -227,7 +235,7 @@ export class Transport {
   private onError(conn: ClientConnection, error: TetherError): void {
     // A refusal by the server (not by a proxy) still shows in the handshake view.
     if (error instanceof HandshakeError && error.status > 0 && error.code !== ErrorCode.PROXY_FAILED) {
-      this.events.handshake(this.refusedHandshake(conn, error));
+      this.events.handshake(refusedHandshake(conn.request, error));
     }
     if (error instanceof HandshakeError && error.code === ErrorCode.HANDSHAKE_REDIRECT && this.options.followRedirects) {
       if (this.redirects >= this.options.maxRedirects) {
@@ -243,21 +251,6 @@ export class Transport {
     }
     this.lastError = error;
     this.events.error(error);
-  }
-
-  /** The learning view of a handshake the server refused: what was sent and what came back. */
-  private refusedHandshake(conn: ClientConnection, error: HandshakeError): HandshakeInfo {
-    const request = conn.request;
-    return {
-      url: request.target.href,
-      key: request.key,
-      requestHeaders: request.headers,
-      status: error.status,
-      statusText: '',
-      responseHeaders: Object.entries(error.headers),
-      expectedAccept: computeAccept(request.key),
-      receivedAccept: error.headers['sec-websocket-accept'] ?? '',
-    };
   }
 
   private prepareRedirect(conn: ClientConnection, error: HandshakeError): PendingRedirect {
@@ -290,16 +283,17 @@ export class Transport {
     this.decompressor?.close();
     this.events.closing();
     const socket = this.socket;
-    if (socket === null || socket.destroyed) {
+    if (socket === null || socket.destroyed || this.socketClosed) {
       this.dialer.abort();
       this.finish();
       return;
     }
     // Nothing more is read, but reading on lets the server's FIN arrive.
     socket.resume();
-    // RFC 6455 §7.1.1: after a closing handshake the server closes TCP first; after a failure the
-    // close frame is flushed and the connection dropped (§7.1.7). closeTimeout bounds both.
-    if (!wasClean) {
+    // RFC 6455 §7.1.1: after a closing handshake the server closes TCP first (onPeerEnd then ends
+    // this side); after a failure, or once the server's FIN is in, the close frame is flushed and
+    // the connection dropped (§7.1.7). closeTimeout bounds both.
+    if (!wasClean || this.peerEnded) {
       socket.end();
       socket.once('finish', () => socket.destroy());
     }
@@ -328,7 +322,10 @@ export class Transport {
       if (this.attempt.conn !== conn || conn.readyState === ReadyState.CLOSED) return;
       if (error !== null) this.fail(error);
       else conn.deliver(text, out!);
-      if (!conn.paused) this.socket?.resume();
+      // (deliver may have closed the connection: TS cannot see that through the call.)
+      if (conn.paused || (conn.readyState as ReadyState) === ReadyState.CLOSED) return;
+      if (this.socketClosed || this.peerEnded) this.lose(conn);
+      else this.socket?.resume();
     });
   }
 

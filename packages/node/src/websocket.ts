@@ -96,6 +96,8 @@ export class WebSocket extends EventTarget {
         this.dispatchEvent(new Event('open'));
       },
       message: (data) => {
+        // WHATWG: a message received once close() was called is not delivered.
+        if (this.state !== ReadyState.OPEN) return;
         const payload = typeof data === 'string' ? data : binaryMessage(data, this.binaryTypeValue);
         this.dispatchEvent(new MessageEvent('message', { data: payload, origin: this.origin }));
       },
