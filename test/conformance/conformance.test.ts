@@ -6,6 +6,7 @@ import { FRAGMENTATION_CASES } from './cases/fragmentation';
 import { FRAMING_CASES } from './cases/framing';
 import { HANDSHAKE_CASES } from './cases/handshake';
 import { LIMIT_CASES } from './cases/limits';
+import { PROXY_CASES } from './cases/proxy';
 import { UTF8_CASES } from './cases/utf8';
 import { writeReport } from './harness/report';
 import { runCase, type ConformanceCase, type Outcome } from './harness/run-case';
@@ -22,6 +23,7 @@ const CASES: readonly ConformanceCase[] = [
   ...LIMIT_CASES,
   ...COMPRESSION_CASES,
   ...HANDSHAKE_CASES,
+  ...PROXY_CASES,
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { HandshakeError, WebSocket, type CloseEvent, type ErrorCode, type ErrorEvent, type MessageEvent, type WebSocketOptions } from '@tether/node';
 import { within } from '../../interop/harness/deadline';
+import { LOOPBACK } from '../../interop/harness/ports';
 import {
   describeClose,
   respond,
@@ -36,6 +37,11 @@ export interface ConformanceCase {
   readonly protocols?: readonly string[];
   /** The answer to the Upgrade request: a proper 101 unless given; null answers nothing. */
   readonly handshake?: (request: UpgradeRequest) => string | Uint8Array | null;
+  /**
+   * Reach the server through it acting as an HTTP CONNECT proxy first: its answer to the CONNECT,
+   * and credentials for the proxy URL ("user:password").
+   */
+  readonly proxy?: { readonly answer: (connect: UpgradeRequest) => string | null; readonly credentials?: string };
   /** permessage-deflate: the Sec-WebSocket-Extensions value of the 101 and the server's contexts. */
   readonly deflate?: { readonly header: string; readonly server?: ServerDeflate };
   /** What the client does once open (besides echoing every message). */
@@ -61,8 +67,11 @@ export interface Outcome {
   readonly passed: boolean;
 }
 
-/** Client options for every case: short timeouts, so that cases about them end quickly. */
-const BASE_OPTIONS: WebSocketOptions = { handshakeTimeout: 3_000, closeTimeout: 1_000 };
+/**
+ * Client options for every case: short timeouts, so that cases about them end quickly, and an empty
+ * environment, so that a machine's HTTP_PROXY never stands between the client and the server.
+ */
+const BASE_OPTIONS: WebSocketOptions = { handshakeTimeout: 3_000, closeTimeout: 1_000, env: {} };
 /** Bound for each wait of a case; the test's own timeout is above their sum. */
 export const CASE_MS = 4_000;
 
@@ -88,6 +97,7 @@ export function describeObserved(o: Observed): string {
 export async function runCase(c: ConformanceCase): Promise<Outcome> {
   const problems: string[] = [];
   const server = await startScriptedServer({
+    ...(c.proxy === undefined ? {} : { proxy: c.proxy.answer }),
     answer: (request) => {
       if (c.handshake !== undefined) return c.handshake(request);
       if (c.deflate !== undefined) return respond(request, { headers: { 'Sec-WebSocket-Extensions': c.deflate.header } });
@@ -105,7 +115,8 @@ export async function runCase(c: ConformanceCase): Promise<Outcome> {
   let closeEvent: CloseEvent | undefined;
   let socket: WebSocket | undefined;
   try {
-    const options = { ...BASE_OPTIONS, ...c.options };
+    const options: WebSocketOptions = { ...BASE_OPTIONS, ...c.options };
+    if (c.proxy !== undefined) options.proxy = `http://${c.proxy.credentials === undefined ? '' : `${c.proxy.credentials}@`}${LOOPBACK}:${server.port}`;
     socket = c.protocols === undefined ? new WebSocket(server.url, options) : new WebSocket(server.url, c.protocols, options);
     const ws = socket;
     const closed = new Promise<CloseEvent>((resolve) => {

@@ -106,7 +106,13 @@ export class ServerSide {
   private clientGone = false;
   private readonly maskKeys = new Set<string>();
 
-  constructor(socket: net.Socket, request: UpgradeRequest, rest: Buffer) {
+  constructor(
+    socket: net.Socket,
+    request: UpgradeRequest,
+    rest: Buffer,
+    /** The CONNECT request, when the case plays a proxy first. */
+    readonly connectRequest?: UpgradeRequest,
+  ) {
     this.socket = socket;
     this.request = request;
     this.clientEnded = this.ended.promise;
@@ -257,12 +263,18 @@ export function describeClose(sent: CloseSent): string {
 
 /** What the server does with a connection: answer the request (or not), then script the rest. */
 export interface ServerBehaviour {
+  /**
+   * Act as an HTTP CONNECT proxy first: the answer to the CONNECT request (null: none). After a 2xx
+   * the same connection carries the Upgrade request; otherwise only the script runs.
+   */
+  proxy?(connect: UpgradeRequest): string | null;
   /** The bytes answering the Upgrade request, or null to answer nothing. */
   answer(request: UpgradeRequest): string | Uint8Array | null;
   script(server: ServerSide): Promise<void>;
 }
 
 export interface ScriptedServer {
+  readonly port: number;
   readonly url: string;
   /** The server side of the first connection, once its request was read. */
   readonly connection: Promise<ServerSide>;
@@ -284,11 +296,68 @@ function parseRequest(head: string): UpgradeRequest {
   return { head, path, headers, key: headers['sec-websocket-key'] ?? '' };
 }
 
+/** Reads one request head; null when the client closes (or sends too much) first. */
+function readHead(socket: net.Socket, initial: Buffer): Promise<{ head: string; rest: Buffer } | null> {
+  return new Promise((resolve) => {
+    let buffered = initial;
+    const done = (result: { head: string; rest: Buffer } | null): void => {
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      resolve(result);
+    };
+    const check = (): boolean => {
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end >= 0) done({ head: buffered.toString('latin1', 0, end), rest: buffered.subarray(end + 4) });
+      else if (buffered.length > MAX_REQUEST_HEAD) done(null);
+      return end >= 0;
+    };
+    const onData = (chunk: Buffer): void => {
+      buffered = Buffer.concat([buffered, chunk]);
+      check();
+    };
+    const onClose = (): void => done(null);
+    if (check()) return;
+    socket.on('data', onData);
+    socket.once('close', onClose);
+  });
+}
+
+function writeTo(socket: net.Socket, data: string | Uint8Array): Promise<void> {
+  return new Promise((resolve) => socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data, () => resolve()));
+}
+
 /** Starts a server on a loopback port chosen by the OS that behaves as told for one connection. */
 export async function startScriptedServer(behaviour: ServerBehaviour): Promise<ScriptedServer> {
   const sockets = new Set<net.Socket>();
   const connection = deferred<ServerSide>();
   const scriptDone = deferred<void>();
+
+  async function serve(socket: net.Socket): Promise<void> {
+    let first = await readHead(socket, Buffer.alloc(0));
+    if (first === null) return;
+    let connect: UpgradeRequest | undefined;
+    if (behaviour.proxy !== undefined) {
+      // An HTTP proxy first: the CONNECT request, the proxy's answer, then (if 2xx) the tunnel.
+      connect = parseRequest(first.head);
+      const reply = behaviour.proxy(connect);
+      if (reply !== null) await writeTo(socket, reply);
+      if (reply === null || !/^HTTP\/1\.[01] 2\d\d/.test(reply)) {
+        const side = new ServerSide(socket, connect, first.rest, connect);
+        connection.resolve(side);
+        await behaviour.script(side);
+        return;
+      }
+      first = await readHead(socket, first.rest);
+      if (first === null) return;
+    }
+    const request = parseRequest(first.head);
+    const side = new ServerSide(socket, request, first.rest, connect);
+    connection.resolve(side);
+    const answer = behaviour.answer(request);
+    if (answer !== null) await side.write(answer);
+    await behaviour.script(side);
+  }
+
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
@@ -300,26 +369,10 @@ export async function startScriptedServer(behaviour: ServerBehaviour): Promise<S
       socket.destroy();
       return;
     }
-    let buffered = Buffer.alloc(0);
-    const onData = (chunk: Buffer): void => {
-      buffered = Buffer.concat([buffered, chunk]);
-      const end = buffered.indexOf('\r\n\r\n');
-      if (end < 0) {
-        if (buffered.length > MAX_REQUEST_HEAD) socket.destroy();
-        return;
-      }
-      socket.off('data', onData);
-      const request = parseRequest(buffered.toString('latin1', 0, end));
-      const side = new ServerSide(socket, request, buffered.subarray(end + 4));
-      connection.resolve(side);
-      const answer = behaviour.answer(request);
-      const answered = answer === null ? Promise.resolve() : side.write(answer);
-      answered.then(() => behaviour.script(side)).then(
-        () => scriptDone.resolve(),
-        (error: unknown) => scriptDone.reject(error),
-      );
-    };
-    socket.on('data', onData);
+    serve(socket).then(
+      () => scriptDone.resolve(),
+      (error: unknown) => scriptDone.reject(error),
+    );
   });
   const listening = deferred<void>();
   server.once('error', (error) => listening.reject(error));
@@ -327,6 +380,7 @@ export async function startScriptedServer(behaviour: ServerBehaviour): Promise<S
   await listening.promise;
   const { port } = server.address() as net.AddressInfo;
   return {
+    port,
     url: `ws://${LOOPBACK}:${port}/conformance`,
     connection: connection.promise,
     scriptDone: scriptDone.promise,

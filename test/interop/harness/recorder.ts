@@ -26,7 +26,9 @@ export class Recorder {
   private readonly queues = new Map<string, Queue<Payload>>();
 
   constructor(url: string, options: WebSocketOptions = {}, protocols?: string | string[]) {
-    this.socket = protocols === undefined ? new WebSocket(url, options) : new WebSocket(url, protocols, options);
+    // An empty environment unless the test gives one: the machine's HTTP_PROXY must not interfere.
+    const settled: WebSocketOptions = { env: {}, ...options };
+    this.socket = protocols === undefined ? new WebSocket(url, settled) : new WebSocket(url, protocols, settled);
     const opened = deferred<void>();
     const closed = deferred<CloseEvent>();
     this.opened = opened.promise;
