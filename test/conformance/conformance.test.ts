@@ -32,15 +32,9 @@ const CASES: readonly ConformanceCase[] = [
  * (TETHER_CONFORMANCE_KNOWN_BUGS=1 runs them).
  */
 const KNOWN_BUGS: Readonly<Record<string, string>> = {
-  // packages/node/src/websocket.ts dispatches `message` in every state; WHATWG HTML (WebSocket,
-  // "a WebSocket message has been received", step 1) returns unless readyState is OPEN.
-  '7.10.4': '@tether/node delivers messages received after close() (readyState CLOSING)',
-  // packages/protocol/src/connection.ts onHeader checks maxPayload against the compressed frame
-  // length too, so a message within maxPayload once inflated is refused when deflate made it longer.
-  '12.4.6': '@tether/protocol applies maxPayload to the compressed size of an incompressible message',
-  // packages/node/src/transport.ts onSocketClose calls connectionLost() while the core is paused for
-  // an inflate; the message being inflated and the frames in the core's backlog are dropped.
-  '12.4.8': '@tether/node drops the messages and close frame still queued behind an inflate when the FIN arrives (1006)',
+  // None open. Fixed since they were found here: 7.10.4 (messages dispatched after close()),
+  // 12.4.6 (maxPayload applied to the compressed size), 12.4.8 (frames behind an inflate dropped at
+  // the FIN).
 };
 
 /** TETHER_CONFORMANCE_KNOWN_BUGS=1 runs those cases too, to check a fix. */
