@@ -62,6 +62,7 @@ async def main():
         "127.0.0.1",
         0,
         compression="deflate",
+        subprotocols=["chat", "superchat"],
         max_size=None,
         ping_interval=None,
         close_timeout=5,

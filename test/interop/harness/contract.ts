@@ -53,10 +53,10 @@ export function describeInterop(name: string, startPeer: () => Promise<InteropPe
     }, SETUP_MS);
 
     /** Opens a socket to a fresh path; it is terminated after the test if still open. */
-    async function open(label: string, extra: WebSocketOptions = {}): Promise<{ client: Recorder; path: string; peer: InteropPeer }> {
+    async function open(label: string, extra: WebSocketOptions = {}, protocols?: string[]): Promise<{ client: Recorder; path: string; peer: InteropPeer }> {
       const p = peer!;
       const path = uniquePath(label);
-      const client = new Recorder(`${p.url}${path}`, { ...p.clientOptions, ...extra });
+      const client = new Recorder(`${p.url}${path}`, { ...p.clientOptions, ...extra }, protocols);
       onTestFinished(() => client.dispose());
       await client.waitOpen();
       return { client, path, peer: p };
@@ -128,6 +128,12 @@ export function describeInterop(name: string, startPeer: () => Promise<InteropPe
         });
       });
     }
+
+    it('agrees on a subprotocol the server supports', async () => {
+      const { client, path, peer: p } = await open('subprotocol', {}, ['superchat']);
+      expect(client.socket.protocol).toBe('superchat');
+      await closeCleanly(client, path, p);
+    });
 
     describe('fragmentation', () => {
       it('reassembles a message the client sent in 1000-byte frames', async () => {

@@ -3,7 +3,8 @@ import { deferred, within, type Deferred } from './deadline';
 import { STEP_MS } from './recorder';
 
 // What every interop peer offers the shared suite (contract.ts). Each peer runs the same small echo
-// service, driven by text commands so that one suite covers `ws`, Python's websockets and nginx:
+// service (subprotocols "chat" and "superchat" accepted), driven by text commands so that one
+// suite covers `ws`, Python's websockets and nginx:
 //
 //   any other message         echoed back with the same type
 //   "cmd:close <code> <why>"  the server starts the closing handshake with that code and reason
