@@ -94,6 +94,11 @@ function decodeShort(data: Uint8Array): string {
   return s;
 }
 
+/** zlib's deflateBound for raw deflate: the most `n` bytes can take once compressed, plus a flush. */
+function deflateBound(n: number): number {
+  return n + Math.floor(n / 4096) + Math.floor(n / 16384) + Math.floor(n / 33554432) + 18;
+}
+
 function protocolError(code: ErrorCode, closeCode: CloseCode, message: string): ProtocolError {
   return new ProtocolError(code, closeCode, message);
 }
@@ -267,8 +272,12 @@ export class ClientConnection {
     if (opcode !== Opcode.Continuation && inMessage) {
       return this.failWith(ErrorCode.EXPECTED_CONTINUATION, CloseCode.ProtocolError, 'a new data frame inside a fragmented message');
     }
-    // Limits are checked against the header, before a byte of payload is kept.
-    if (h.length > this.maxPayload - this.messageLength) {
+    // Limits are checked against the header, before a byte of payload is kept. A compressed message
+    // (RFC 7692) may be a little longer than what it inflates to, which the transport checks against
+    // maxPayload; its wire size is held to deflate's worst case for maxPayload bytes.
+    const compressed = opcode === Opcode.Continuation ? this.messageCompressed : h.rsv === 4;
+    const limit = compressed ? deflateBound(this.maxPayload) : this.maxPayload;
+    if (h.length > limit - this.messageLength) {
       return this.failWith(ErrorCode.PAYLOAD_TOO_LARGE, CloseCode.MessageTooBig, `a message over the ${this.maxPayload}-byte limit`);
     }
     if (opcode !== Opcode.Continuation) {
