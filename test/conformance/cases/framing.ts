@@ -1,6 +1,6 @@
 import { ErrorCode } from '@tether/node';
 import { cleanClose, echoes, failsProtocol, provokes } from '../harness/expect';
-import { OP, binary, chop, close, frame, ping, pong, text } from '../harness/frames';
+import { binary, chop, close, frame, ping, pong, text } from '../harness/frames';
 import type { ConformanceCase } from '../harness/run-case';
 
 // Autobahn TestSuite client categories 1 (framing), 2 (pings and pongs), 3 (reserved bits) and
