@@ -65,7 +65,8 @@ export class Transport {
   private socketError: Error | undefined;
   private socketClosed = false;
   private peerEnded = false;
-  private dialer = new AbortController();
+  /** Aborts the dial in progress; null once it is done (an open connection keeps nothing of it). */
+  private dialer: AbortController | null = null;
   private outbox: Outbox | null = null;
   private compressor: Compressor | null = null;
   private decompressor: Decompressor | null = null;
@@ -128,6 +129,7 @@ export class Transport {
     const o = this.options;
     const controller = (this.dialer = new AbortController());
     dial(conn.request.target, { tls: o.tls, proxy, proxyTls: o.proxyTls, maxHeaderBytes: o.maxHeaderBytes, signal: controller.signal }, (error, socket) => {
+      if (this.dialer === controller) this.dialer = null;
       if (this.attempt.conn !== conn || conn.readyState === ReadyState.CLOSED) {
         socket?.destroy();
         return;
@@ -217,6 +219,7 @@ export class Transport {
 
   private onOpen(event: Extract<ConnectionEvent, { type: 'open' }>): void {
     clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
     const deflate = this.options.deflate;
     const agreed = event.extensions.find((e) => e.name === PERMESSAGE_DEFLATE)?.agreed as PerMessageDeflateAgreement | undefined;
     if (agreed !== undefined && deflate !== null) {
@@ -284,7 +287,7 @@ export class Transport {
     this.events.closing();
     const socket = this.socket;
     if (socket === null || socket.destroyed || this.socketClosed) {
-      this.dialer.abort();
+      this.dialer?.abort();
       this.finish();
       return;
     }
