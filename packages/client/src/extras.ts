@@ -1,12 +1,14 @@
-import { HandshakeError } from '@tether/protocol';
-import type { WebSocketLike } from './types';
+import { HandshakeError, type TetherError } from '@tether/protocol';
+import { parseRetryAfter } from './backoff';
+import type { CloseInfo, WebSocketLike } from './types';
 
 /**
  * What some transports offer beyond the WHATWG interface, found by duck typing so that none is a
  * dependency: `ping()` with `pong` events (`ws` through `on`, Tether's Node `WebSocket` through
  * `addEventListener`; browsers have neither `ping()` nor such events), and the status and
  * headers of a refused handshake (`ws`'s `unexpected-response`, or a `HandshakeError` on the
- * error event of Tether's own).
+ * error event of Tether's own). Only the Node build has these (transport.node.ts); the browser
+ * build has stubs (transport.browser.ts).
  */
 interface Extras {
   on?(event: string, fn: (...args: never[]) => void): unknown;
@@ -70,14 +72,15 @@ export function abandon(socket: WebSocketLike, code?: number, reason?: string): 
   }
 }
 
-/** One response header, the first where it was repeated. */
-export function header(r: Refusal, name: string): string | undefined {
-  const v = r.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/** The refusal as a `HandshakeError`, whichever transport reported it. */
-export function handshakeError(r: Refusal): HandshakeError {
+/**
+ * A refused handshake, whichever transport reported it: notes its status and `Retry-After` (the
+ * first value where it was repeated) in `info`, and returns it as a `HandshakeError`.
+ */
+export function refused(r: Refusal, info: { -readonly [P in keyof CloseInfo]: CloseInfo[P] }, now: number): TetherError {
+  const retry = r.headers['retry-after'];
+  const after = parseRetryAfter(Array.isArray(retry) ? retry[0] : retry, now);
+  info.status = r.status;
+  if (after !== undefined) info.retryAfter = after;
   if (r instanceof HandshakeError) return r;
   const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
   return new HandshakeError('ERR_HANDSHAKE_STATUS', `the server answered the handshake with ${r.status}`, r.status, headers);

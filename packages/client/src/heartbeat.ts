@@ -15,7 +15,8 @@ export interface Heartbeat {
  * Keeps one connection honest: after `interval` ms without a sign of life, `probe()`; if nothing
  * arrives within `timeout` ms, `dead()`. A silent connection is thus found within
  * interval + timeout. A deadline reached late (a background tab, a machine waking up) is not taken
- * as a dead server: it earns one more probe.
+ * as a dead server: it earns one more probe. A probe that throws (a ping on a closing `ws`) is
+ * ignored: the socket's close event follows.
  */
 export function startHeartbeat(clock: Clock, interval: number, timeout: number, probe: () => void, dead: () => void): Heartbeat {
   let lastSeen = clock.now();
@@ -33,14 +34,11 @@ export function startHeartbeat(clock: Clock, interval: number, timeout: number, 
   const send = () => {
     sentAt = clock.now();
     after(timeout, expire);
-    probe();
+    try {
+      probe();
+    } catch {}
   };
-  const expire = () => {
-    const now = clock.now();
-    if (lastSeen >= sentAt) ((sentAt = -1), tick());
-    else if (now - sentAt - timeout > LATE_MS) send();
-    else dead();
-  };
+  const expire = () => (lastSeen >= sentAt ? ((sentAt = -1), tick()) : clock.now() - sentAt - timeout > LATE_MS ? send() : dead());
   after(interval, tick);
   return {
     alive: () => void (lastSeen = clock.now()),

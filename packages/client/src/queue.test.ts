@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, type TetherError } from '@tether/protocol';
 import { systemClock } from './clock';
 import { DEFAULTS } from './defaults';
-import { entry, MessageQueue, sendResult, settle } from './queue';
+import { createQueue, entry, type Queue, sendResult, settle } from './queue';
 import type { DropReason, QueueOptions } from './types';
 
 function queue(options: QueueOptions = {}) {
   const drops: Array<{ message: string; reason: DropReason; error: TetherError }> = [];
-  const q = new MessageQueue<string>({ ...DEFAULTS.queue, ...options }, systemClock, (e, reason, error) =>
+  const q = createQueue<string>({ ...DEFAULTS.queue, ...options }, systemClock, (e, reason, error) =>
     drops.push({ message: e.message, reason, error }),
   );
   const add = (m: string, ttl = 0) => {
@@ -17,7 +17,7 @@ function queue(options: QueueOptions = {}) {
   return { q, drops, add };
 }
 
-const drain = (q: MessageQueue<string>) => {
+const drain = (q: Queue<string>) => {
   const out: string[] = [];
   q.flush((e) => (out.push(e.message), settle(e, null), true));
   return out;
