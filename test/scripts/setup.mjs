@@ -32,6 +32,8 @@ const systemPackages = [
   ['chromium', 'test -x /usr/bin/chromium'],
   // The interop suites make their CA and server certificate with the openssl CLI.
   ['openssl', 'test -x /usr/bin/openssl'],
+  // The `tether` command's terminal tests drive its prompt through a tmux pseudo-terminal.
+  ['tmux', 'command -v tmux'],
 ];
 if (!args.has('--no-system')) {
   const missing = systemPackages.filter(([, check]) => !has(check)).map(([name]) => name);
