@@ -1,5 +1,5 @@
 import { createClient, type ClientOptions } from '@tether/client';
-import type { AnyClient } from './store';
+import { type AnyClient, storeOf } from './store';
 
 /** One shared client: who uses it, and the timer that closes it once nobody does. */
 export interface Shared {
@@ -19,7 +19,11 @@ const shared = new Map<unknown, Shared>();
  */
 export function obtain(key: unknown, options: ClientOptions<unknown, unknown, string>): Shared {
   let s = shared.get(key);
-  if (!s) shared.set(key, (s = { key, client: createClient({ ...options, lazy: true }), connect: !options.lazy, users: 0 }));
+  if (!s) {
+    const client = createClient({ ...options, lazy: true });
+    shared.set(key, (s = { key, client, connect: !options.lazy, users: 0 }));
+    storeOf(client, s.connect);
+  }
   return s;
 }
 

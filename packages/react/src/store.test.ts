@@ -90,3 +90,16 @@ describe('storeOf', () => {
     expect(presence.v).toBeUndefined();
   });
 });
+
+describe('storeOf(client, starting)', () => {
+  it('reads a closed client about to connect as connecting, until its first state change', async () => {
+    const c = make();
+    const store = storeOf(c, true);
+    expect(store.conn.v.state).toBe('connecting');
+    c.connect();
+    expect(store.conn.v.state).toBe('connecting');
+    await c.opened();
+    await c.close();
+    expect(store.conn.v.state).toBe('closed');
+  });
+});

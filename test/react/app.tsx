@@ -1,0 +1,152 @@
+// The app the browser tests drive: real components on @tether/react, rendered by react-dom/client
+// (React 19, development build, so that StrictMode mounts, unmounts and mounts again) in Chromium.
+// The test calls `window.app` through page.evaluate; every component counts its renders.
+import { StrictMode, useEffect, useState } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import type { Client } from '@tether/client';
+import { TetherProvider, useClient, useConnection, useLatest, useMessage, useRequest, useSend } from '@tether/react';
+
+import type { In, Out } from './messages';
+
+declare module '@tether/react' {
+  interface Register {
+    client: Client<In, Out>;
+  }
+}
+
+const renders: Record<string, number> = {};
+const log: string[] = [];
+const sends = new Set<unknown>();
+const clients = new Set<Client<In, Out>>();
+const connections: string[] = [];
+const rendered = (name: string) => (renders[name] = (renders[name] ?? 0) + 1);
+
+/** Reads only the state: must not render again on messages. */
+function State({ id }: { id: string }) {
+  rendered(`state:${id}`);
+  const state = useConnection((c) => c.state);
+  clients.add(useClient());
+  return <p id={`state-${id}`}>{state}</p>;
+}
+
+/** Reads the whole connection. */
+function Connection() {
+  rendered('connection');
+  const c = useConnection();
+  const text = `${c.state} ${c.attempt} ${c.nextRetryAt === null ? '-' : 'at'} ${c.queued}`;
+  if (connections.at(-1) !== text) connections.push(text);
+  return <p id="connection">{text}</p>;
+}
+
+/** The latest chat text. */
+function LastChat() {
+  rendered('last-chat');
+  const text = useLatest('chat', (m) => m.text);
+  return <p id="last-chat">{text ?? '-'}</p>;
+}
+
+/** How many users are present: renders again only when the count changes. */
+function PresenceCount() {
+  rendered('presence-count');
+  const n = useLatest('presence', (m) => m.users.length);
+  return <p id="presence-count">{n ?? '-'}</p>;
+}
+
+/** Logs each chat with its label; the label changes without resubscribing. */
+function ChatLog({ label }: { label: string }) {
+  rendered('chat-log');
+  clients.add(useClient());
+  useMessage('chat', (m) => log.push(`${label}:${m.text}`));
+  return null;
+}
+
+/** Sends a greeting from an effect of its first mount, and keeps each `send` it was given. */
+function Greeter() {
+  rendered('greeter');
+  const send = useSend();
+  sends.add(send);
+  useEffect(() => void send({ type: 'say', text: 'hello' }), [send]);
+  return null;
+}
+
+/** Asks the server for a user when mounted, and shows the typed reply. */
+function User({ userId }: { userId: string }) {
+  const request = useRequest();
+  const [name, setName] = useState('-');
+  useEffect(() => {
+    const abort = new AbortController();
+    request({ type: 'user', userId }, { signal: abort.signal }).then(
+      (reply) => setName(reply.name),
+      (error: Error) => setName(`error ${error.message}`),
+    );
+    return () => abort.abort();
+  }, [request, userId]);
+  return <p id="user">{name}</p>;
+}
+
+export interface MountOptions {
+  url: string;
+  strict?: boolean;
+  grace?: number;
+  /** Which components to render under the provider. */
+  parts: Array<'state' | 'connection' | 'last-chat' | 'presence-count' | 'chat-log' | 'greeter' | 'user'>;
+  /** How many `State` components. */
+  states?: number;
+  label?: string;
+}
+
+function App({ o }: { o: MountOptions }) {
+  const has = (p: MountOptions['parts'][number]) => o.parts.includes(p);
+  const tree = (
+    <TetherProvider options={{ url: o.url }} grace={o.grace ?? 2_000}>
+      {has('state') && Array.from({ length: o.states ?? 1 }, (_, i) => <State key={i} id={`${o.label ?? 'x'}${i}`} />)}
+      {has('connection') && <Connection />}
+      {has('last-chat') && <LastChat />}
+      {has('presence-count') && <PresenceCount />}
+      {has('chat-log') && <ChatLog label={o.label ?? 'x'} />}
+      {has('greeter') && <Greeter />}
+      {has('user') && <User userId="7" />}
+    </TetherProvider>
+  );
+  return o.strict ? <StrictMode>{tree}</StrictMode> : tree;
+}
+
+const roots = new Map<string, Root>();
+
+const app = {
+  /** Renders the app into a new root named `name`. */
+  mount(name: string, o: MountOptions): void {
+    const el = document.createElement('div');
+    el.id = `root-${name}`;
+    document.body.append(el);
+    const root = createRoot(el);
+    roots.set(name, root);
+    root.render(<App o={o} />);
+  },
+  /** Renders root `name` again with other options (same components, new props). */
+  update(name: string, o: MountOptions): void {
+    roots.get(name)!.render(<App o={o} />);
+  },
+  unmount(name: string): void {
+    roots.get(name)?.unmount();
+    roots.delete(name);
+    document.getElementById(`root-${name}`)?.remove();
+  },
+  /** What the components saw and how often they rendered. */
+  report: () => ({
+    renders: { ...renders },
+    log: [...log],
+    connections: [...connections],
+    sends: sends.size,
+    clients: clients.size,
+    chatListeners: [...clients].map((c) => c.listenerCount('chat')),
+  }),
+  text: (id: string) => document.getElementById(id)?.textContent ?? null,
+};
+
+declare global {
+  interface Window {
+    app: typeof app;
+  }
+}
+window.app = app;
