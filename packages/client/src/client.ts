@@ -1,4 +1,5 @@
-import EventEmitter from 'eventemitter3';
+// The named export: the default one is typed wrongly for ESM importers under node16 resolution.
+import { EventEmitter } from 'eventemitter3';
 import type { TetherError } from '@tether/protocol';
 // The platform module: the default WebSocket, and what a transport can tell beyond the WHATWG
 // interface (Node only; the browser build has stubs, so it carries no code for it).
