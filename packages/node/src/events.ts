@@ -1,24 +1,38 @@
 import type { HandshakeInfo, TetherError } from '@tether/protocol';
+import { WebSocketEvent, type AnyEvent } from './event-target';
 
-// The events a WebSocket dispatches, shaped like the browser's (MessageEvent, CloseEvent, ErrorEvent)
-// on top of Node's own `Event` and `EventTarget`, plus Node-only ones (ping, pong, handshake,
-// redirect, drain).
+// The events a WebSocket dispatches, shaped like the browser's (MessageEvent, CloseEvent, ErrorEvent),
+// plus Node-only ones (ping, pong, handshake, redirect, drain). See event-target.ts for why they do
+// not extend Node's `Event`.
 
 /** What `message` events carry: a string for text, binary data as `binaryType` says. */
 export type MessageData = string | Buffer | ArrayBuffer | Blob;
 
-export class MessageEvent<T = MessageData> extends Event {
-  readonly data: T;
+const NO_PORTS: readonly never[] = Object.freeze([]);
+
+// Fields are assigned in constructors, not initialised as class fields: see WebSocketEvent.
+
+export class MessageEvent<T = MessageData> extends WebSocketEvent {
+  declare readonly data: T;
   /** The origin of the server (`ws://host:port`), as browsers report it. */
-  readonly origin: string;
-  readonly lastEventId = '';
-  readonly source = null;
-  readonly ports: readonly never[] = [];
+  declare readonly origin: string;
 
   constructor(type: string, init: { data: T; origin?: string }) {
     super(type);
     this.data = init.data;
     this.origin = init.origin ?? '';
+  }
+
+  get lastEventId(): string {
+    return '';
+  }
+
+  get source(): null {
+    return null;
+  }
+
+  get ports(): readonly never[] {
+    return NO_PORTS;
   }
 }
 
@@ -30,11 +44,11 @@ export interface CloseEventInit {
   error?: TetherError | undefined;
 }
 
-export class CloseEvent extends Event {
-  readonly code: number;
-  readonly reason: string;
-  readonly wasClean: boolean;
-  readonly error: TetherError | undefined;
+export class CloseEvent extends WebSocketEvent {
+  declare readonly code: number;
+  declare readonly reason: string;
+  declare readonly wasClean: boolean;
+  declare readonly error: TetherError | undefined;
 
   constructor(type: string, init: CloseEventInit = {}) {
     super(type);
@@ -45,10 +59,10 @@ export class CloseEvent extends Event {
   }
 }
 
-export class ErrorEvent extends Event {
+export class ErrorEvent extends WebSocketEvent {
   /** The typed error: match on `error.code` (and `error.closeCode` for protocol errors). */
-  readonly error: TetherError;
-  readonly message: string;
+  declare readonly error: TetherError;
+  declare readonly message: string;
 
   constructor(type: string, init: { error: TetherError }) {
     super(type);
@@ -58,8 +72,8 @@ export class ErrorEvent extends Event {
 }
 
 /** Sent once the server's 101 answer is in (or its refusal), before `open` or `error`. */
-export class HandshakeEvent extends Event {
-  readonly handshake: HandshakeInfo;
+export class HandshakeEvent extends WebSocketEvent {
+  declare readonly handshake: HandshakeInfo;
 
   constructor(type: string, init: { handshake: HandshakeInfo }) {
     super(type);
@@ -68,12 +82,12 @@ export class HandshakeEvent extends Event {
 }
 
 /** A 3xx answer being followed (`followRedirects`). */
-export class RedirectEvent extends Event {
-  readonly status: number;
+export class RedirectEvent extends WebSocketEvent {
+  declare readonly status: number;
   /** Where the redirect leads, resolved against the URL that answered it. */
-  readonly location: string;
+  declare readonly location: string;
   /** Whether Authorization, Cookie and Proxy-Authorization were dropped (the origin changed). */
-  readonly crossOrigin: boolean;
+  declare readonly crossOrigin: boolean;
 
   constructor(type: string, init: { status: number; location: string; crossOrigin: boolean }) {
     super(type);
@@ -84,7 +98,7 @@ export class RedirectEvent extends Event {
 }
 
 export interface WebSocketEventMap {
-  open: Event;
+  open: WebSocketEvent;
   message: MessageEvent;
   error: ErrorEvent;
   close: CloseEvent;
@@ -93,17 +107,23 @@ export interface WebSocketEventMap {
   handshake: HandshakeEvent;
   redirect: RedirectEvent;
   /** Everything sent so far has been handed to the operating system: `bufferedAmount` is 0. */
-  drain: Event;
+  drain: WebSocketEvent;
 }
 
 export type Listener<E> = ((event: E) => void) | { handleEvent(event: E): void };
-export type ListenerOptions = boolean | { capture?: boolean; once?: boolean; passive?: boolean; signal?: AbortSignal };
 /** An `on<type>` handler: `this` is the WebSocket. */
 export type Handler<This, E> = ((this: This, event: E) => unknown) | null;
 
+type AnyListener = (event: AnyEvent) => unknown;
+
 interface Slot {
-  handler: (event: Event) => unknown;
-  readonly listener: (event: Event) => void;
+  handler: AnyListener;
+  readonly listener: AnyListener;
+}
+
+interface ListenerTarget {
+  addEventListener(type: string, listener: AnyListener): void;
+  removeEventListener(type: string, listener: AnyListener): void;
 }
 
 /**
@@ -114,9 +134,9 @@ interface Slot {
 export class HandlerAttributes {
   private readonly slots = new Map<string, Slot>();
 
-  constructor(private readonly target: EventTarget) {}
+  constructor(private readonly target: ListenerTarget) {}
 
-  get(type: string): ((event: Event) => unknown) | null {
+  get(type: string): AnyListener | null {
     return this.slots.get(type)?.handler ?? null;
   }
 
@@ -129,7 +149,7 @@ export class HandlerAttributes {
       }
       return;
     }
-    const handler = value as (event: Event) => unknown;
+    const handler = value as AnyListener;
     if (slot !== undefined) {
       slot.handler = handler;
       return;

@@ -1,6 +1,8 @@
 export { WebSocket } from './websocket';
 export { MessageEvent, CloseEvent, ErrorEvent, HandshakeEvent, RedirectEvent } from './events';
-export type { MessageData, CloseEventInit, WebSocketEventMap, Listener, ListenerOptions, Handler } from './events';
+export { WebSocketEvent } from './event-target';
+export type { AnyEvent, ListenerOptions } from './event-target';
+export type { MessageData, CloseEventInit, WebSocketEventMap, Listener, Handler } from './events';
 export { DEFAULTS } from './options';
 export type { WebSocketOptions, PerMessageDeflateNodeOptions, TlsOptions, BinaryType } from './options';
 export type { SendData } from './data';

@@ -1,5 +1,6 @@
 import { ErrorCode, MAX_CLOSE_REASON_BYTES, ReadyState, TetherError, type HandshakeInfo } from '@tether/protocol';
 import { asBuffer, binaryMessage, outgoing, type SendData } from './data';
+import { Listeners, WebSocketEvent, type AnyEvent, type ListenerOptions } from './event-target';
 import {
   CloseEvent,
   ErrorEvent,
@@ -9,7 +10,6 @@ import {
   RedirectEvent,
   type Handler,
   type Listener,
-  type ListenerOptions,
   type WebSocketEventMap,
 } from './events';
 import { DEFAULTS, resolveOptions, type BinaryType, type WebSocketOptions } from './options';
@@ -65,6 +65,7 @@ export class WebSocket extends EventTarget {
   /** `scheme://host[:port]` of the URL connected to, for MessageEvent.origin. */
   private origin = '';
   private readonly transport: Transport;
+  private readonly listeners = new Listeners(this);
   private readonly handlers = new HandlerAttributes(this);
   private readonly signal: AbortSignal | undefined;
   private readonly onAbort = (): void => this.abortBySignal();
@@ -93,7 +94,7 @@ export class WebSocket extends EventTarget {
         this.protocolValue = protocol;
         this.extensionsValue = extensions;
         this.state = ReadyState.OPEN;
-        this.dispatchEvent(new Event('open'));
+        this.dispatchEvent(new WebSocketEvent('open'));
       },
       message: (data) => {
         // WHATWG: a message received once close() was called is not delivered.
@@ -113,7 +114,7 @@ export class WebSocket extends EventTarget {
         this.signal?.removeEventListener('abort', this.onAbort);
         this.dispatchEvent(new CloseEvent('close', { code, reason, wasClean, error }));
       },
-      drain: () => this.dispatchEvent(new Event('drain')),
+      drain: () => this.dispatchEvent(new WebSocketEvent('drain')),
     });
     this.signal = resolved.signal;
     if (this.signal !== undefined) {
@@ -247,10 +248,10 @@ export class WebSocket extends EventTarget {
 
   // ---- Event handler attributes (onopen, onmessage, ...) ----
 
-  get onopen(): Handler<this, Event> {
+  get onopen(): Handler<this, WebSocketEvent> {
     return this.handlers.get('open');
   }
-  set onopen(value: Handler<this, Event>) {
+  set onopen(value: Handler<this, WebSocketEvent>) {
     this.handlers.set('open', value);
   }
   get onmessage(): Handler<this, MessageEvent> {
@@ -272,15 +273,22 @@ export class WebSocket extends EventTarget {
     this.handlers.set('close', value);
   }
 
+  // ---- Listeners: the DOM's semantics, without Node's Event costs (see event-target.ts) ----
+
   override addEventListener<K extends keyof WebSocketEventMap>(type: K, listener: Listener<WebSocketEventMap[K]> | null, options?: ListenerOptions): void;
-  override addEventListener(type: string, listener: Listener<Event> | null, options?: ListenerOptions): void;
+  override addEventListener(type: string, listener: Listener<AnyEvent> | null, options?: ListenerOptions): void;
   override addEventListener(type: string, listener: Listener<never> | null, options?: ListenerOptions): void {
-    if (listener !== null) super.addEventListener(type, listener as Listener<Event>, options);
+    this.listeners.add(type, listener, options);
   }
 
   override removeEventListener<K extends keyof WebSocketEventMap>(type: K, listener: Listener<WebSocketEventMap[K]> | null, options?: ListenerOptions): void;
-  override removeEventListener(type: string, listener: Listener<Event> | null, options?: ListenerOptions): void;
+  override removeEventListener(type: string, listener: Listener<AnyEvent> | null, options?: ListenerOptions): void;
   override removeEventListener(type: string, listener: Listener<never> | null, options?: ListenerOptions): void {
-    if (listener !== null) super.removeEventListener(type, listener as Listener<Event>, options);
+    this.listeners.remove(type, listener, options);
+  }
+
+  /** Dispatches to this WebSocket's listeners (its own events, or a DOM Event a caller made). */
+  override dispatchEvent(event: AnyEvent): boolean {
+    return this.listeners.dispatch(event);
   }
 }
