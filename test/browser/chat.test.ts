@@ -45,12 +45,13 @@ describe.skipIf(!browserSuiteEnabled())('the chat example in Chromium', () => {
   }, 60_000);
 
   afterEach(async () => {
+    const problems = pages.flatMap(pageProblems);
     await browser?.context.setOffline(false);
-    for (const page of pages) expect(pageProblems(page)).toEqual([]);
     await Promise.all(pages.map((p) => p.close()));
     await Promise.all(servers.map((s) => s.stop()));
     pages = [];
     servers = [];
+    expect(problems, 'errors on the page').toEqual([]);
   });
 
   afterAll(async () => {
@@ -126,10 +127,11 @@ describe.skipIf(!browserSuiteEnabled())('the chat example in Chromium', () => {
     await expect.poll(() => lines(page), poll).toEqual(['carol: before the outage', 'carol: one', 'carol: two', 'carol: three']);
     expect(await queuedBadge(page)).toBe('nothing queued');
     expect(await page.isHidden('#outbox')).toBe(true);
-    // The outage in the connection log: the drop, attempts refused while it was down, the reconnection.
+    // The outage in the connection log: the drop, the attempts refused while it was down, the reconnection.
     const log = await logLines(page);
     expect(log.slice(0, 2)).toEqual(['connected', 'closed 1006']);
     expect(log.at(-1)).toBe('connected');
+    expect(log.length).toBeGreaterThan(3);
     expect(new Set(log.slice(2, -1))).toEqual(new Set(['closed 1006 (ERR_CONNECTION_FAILED)']));
   });
 
@@ -175,9 +177,11 @@ describe.skipIf(!browserSuiteEnabled())('the chat example in Chromium', () => {
     s.connections[0]!.socket.pause();
     await expect.poll(() => logLines(page), poll).toContain('closed 4000 heartbeat timeout (ERR_HEARTBEAT_TIMEOUT)');
     const found = Date.now() - stoppedAt;
-    // No sign of life for interval + timeout after the last answer, which came at most an interval before the stop.
-    expect(found).toBeLessThan(interval + timeout + 1500);
-    expect(found).toBeGreaterThanOrEqual(timeout);
+    // No sign of life for interval + timeout after the last answer, which came before the stop: at
+    // least `timeout` after it (less a round trip), at most interval + timeout, plus one more probe
+    // and timeout if the page's timers ran more than a second late, plus slack for a loaded machine.
+    expect(found).toBeGreaterThanOrEqual(timeout - 100);
+    expect(found).toBeLessThan(interval + 2 * timeout + 2500);
     await waitForState(page, 'open');
     expect(s.connections).toHaveLength(2);
     console.log(`browser: a server that stopped answering was found after ${found} ms (heartbeat ${interval} + ${timeout} ms)`);

@@ -36,7 +36,7 @@ export interface ChatSnapshot {
   readonly queued: readonly string[];
   readonly lines: readonly ChatLine[];
   readonly users: readonly string[];
-  /** The connection's story, newest last: opens, closes with their codes and errors, waits. */
+  /** The connection's story, newest last: opens, closes with their codes and errors, offline and online. */
   readonly log: readonly LogEntry[];
 }
 
@@ -51,7 +51,7 @@ export interface ChatStore {
 }
 
 const MAX_LINES = 200;
-const MAX_LOG = 12;
+const MAX_LOG = 100;
 
 /** Says what a close means in words: `1006`, `4000 heartbeat timeout (ERR_HEARTBEAT_TIMEOUT)`. */
 export function describeClose(e: CloseEvent): string {

@@ -139,7 +139,10 @@ export function mountChat(root: HTMLElement, store: ChatStore, now: () => number
       outboxTitle.textContent = `Waiting to be sent (${s.queued.length}), in this order:`;
       outboxList.replaceChildren(...s.queued.map((text) => el('li', undefined, text)));
     }
-    if (s.log !== prev?.log) logList.replaceChildren(...s.log.map(logItem));
+    if (s.log !== prev?.log) {
+      logList.replaceChildren(...s.log.map(logItem));
+      logList.scrollTop = logList.scrollHeight;
+    }
   };
   const unsubscribe = store.subscribe(render);
   render();
