@@ -1,0 +1,16 @@
+export declare const BUDGET: number;
+export interface Entry {
+  name: string;
+  pkg: string;
+  what: string;
+  source: string;
+}
+export declare const ENTRIES: Entry[];
+export interface Measured {
+  minified: number;
+  gzip: number;
+  inputs: string[];
+}
+export declare function measure(source: string): Promise<Measured>;
+export declare function measureAll(): Promise<Array<Entry & Measured & { version: string }>>;
+export declare function markdown(rows: Array<Entry & Measured & { version: string }>): string;
