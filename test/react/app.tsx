@@ -6,7 +6,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import type { Client } from '@tether/client';
 import { TetherProvider, useClient, useConnection, useLatest, useMessage, useRequest, useSend } from '@tether/react';
 
-import type { In, Out } from './messages';
+import type { AppApi, In, MountOptions, Out } from './messages';
 
 declare module '@tether/react' {
   interface Register {
@@ -84,17 +84,6 @@ function User({ userId }: { userId: string }) {
   return <p id="user">{name}</p>;
 }
 
-export interface MountOptions {
-  url: string;
-  strict?: boolean;
-  grace?: number;
-  /** Which components to render under the provider. */
-  parts: Array<'state' | 'connection' | 'last-chat' | 'presence-count' | 'chat-log' | 'greeter' | 'user'>;
-  /** How many `State` components. */
-  states?: number;
-  label?: string;
-}
-
 function App({ o }: { o: MountOptions }) {
   const has = (p: MountOptions['parts'][number]) => o.parts.includes(p);
   const tree = (
@@ -113,8 +102,7 @@ function App({ o }: { o: MountOptions }) {
 
 const roots = new Map<string, Root>();
 
-const app = {
-  /** Renders the app into a new root named `name`. */
+const app: AppApi = {
   mount(name: string, o: MountOptions): void {
     const el = document.createElement('div');
     el.id = `root-${name}`;
@@ -123,7 +111,6 @@ const app = {
     roots.set(name, root);
     root.render(<App o={o} />);
   },
-  /** Renders root `name` again with other options (same components, new props). */
   update(name: string, o: MountOptions): void {
     roots.get(name)!.render(<App o={o} />);
   },
@@ -132,7 +119,6 @@ const app = {
     roots.delete(name);
     document.getElementById(`root-${name}`)?.remove();
   },
-  /** What the components saw and how often they rendered. */
   report: () => ({
     renders: { ...renders },
     log: [...log],
@@ -144,9 +130,4 @@ const app = {
   text: (id: string) => document.getElementById(id)?.textContent ?? null,
 };
 
-declare global {
-  interface Window {
-    app: typeof app;
-  }
-}
 window.app = app;

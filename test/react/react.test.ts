@@ -2,17 +2,8 @@
 // by react-dom/client against a `ws` server on loopback that counts connections per path.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MountOptions } from './app';
+import type { MountOptions, Report } from './messages';
 import { type Browser, bundleApp, type CountingServer, enabled, launch, openApp, serveApp, type Site, startCountingServer } from './harness';
-
-type Report = {
-  renders: Record<string, number>;
-  log: string[];
-  connections: string[];
-  sends: number;
-  clients: number;
-  chatListeners: number[];
-};
 
 const poll = { timeout: 5_000, interval: 20 };
 
@@ -55,7 +46,7 @@ describe.skipIf(!enabled())('@tether/react in Chromium', () => {
   const update = (name: string, o: Omit<MountOptions, 'url'>) => page.evaluate(([name, o]) => window.app.update(name, o), [name, { ...o, url: url() }] as const);
   const unmount = (name: string) => page.evaluate((name) => window.app.unmount(name), name);
   const text = (id: string) => page.evaluate((id) => window.app.text(id), id);
-  const report = () => page.evaluate(() => window.app.report()) as Promise<Report>;
+  const report = (): Promise<Report> => page.evaluate(() => window.app.report());
   const waitText = (id: string, value: string) => page.waitForFunction(([id, value]) => window.app.text(id) === value, [id, value] as const, { polling: 10 });
 
   it('many components and two providers of one endpoint share one socket', async () => {
