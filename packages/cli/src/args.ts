@@ -44,6 +44,7 @@ export const DEFAULTS = {
   wait: 1,
 } as const;
 
+/** What `tether --help` prints: usage, every option, the prompt's commands, the exit codes. */
 export const HELP = `Usage: tether [options] <url>
        tether demo
 

@@ -51,6 +51,10 @@ export function describeEnding(e: CloseEvent, opened: boolean): string {
   return `${opened ? 'connection lost' : 'connection failed'} [close ${describeCloseCode(e.code, e.reason)}]${again}`;
 }
 
+/**
+ * Runs one `tether <url>` session: connects, then feeds the prompt, piped stdin or the -x messages
+ * to the connection until it is over. Resolves with the exit code; never throws, never exits.
+ */
 export function connect(o: CliOptions, io: Io): Promise<ExitCode> {
   const mode = modeOf(o, io);
   const p = paint(wantsColor(mode === 'interactive' ? io.stdout : io.stderr, o.color, io.env));
