@@ -1,8 +1,8 @@
 // The API reference (`pnpm docs`, TypeDoc from the sources, typedoc.json) builds, its {@link}s
 // resolve, and every exported declaration of the published packages has a doc comment. Exports
 // still undocumented are listed below by name, to be documented by their package's owners: the
-// test fails for any other, and for a listed one that has since been documented (so the list only
-// shrinks).
+// test fails for any other, and prints the listed ones that have since been documented, to be
+// taken off the list.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,6 +87,7 @@ describe('the API reference', () => {
         .map((c) => `${m.name.replace(/\/src$/, '')}.${c.name}`),
     );
     expect(undocumented.filter((name) => !KNOWN_UNDOCUMENTED.has(name))).toEqual([]);
-    expect([...KNOWN_UNDOCUMENTED].filter((name) => !undocumented.includes(name)), 'documented now: take them off the list').toEqual([]);
+    const fixed = [...KNOWN_UNDOCUMENTED].filter((name) => !undocumented.includes(name));
+    if (fixed.length > 0) console.warn(`test/docs/api.test.ts: documented now, take them off KNOWN_UNDOCUMENTED: ${fixed.join(', ')}`);
   });
 });
