@@ -15,6 +15,7 @@ import {
   type ConnectionOptions,
   type HandshakeInfo,
   type PerMessageDeflateAgreement,
+  type Utf8Routines,
 } from '@tether/protocol';
 import { dial } from './connect';
 import { decodeUtf8, encodeUtf8, type OutgoingMessage } from './data';
@@ -57,6 +58,10 @@ interface PendingRedirect {
   readonly location: string;
   readonly crossOrigin: boolean;
 }
+
+/** Node's fast paths for the core, shared by every connection. */
+const ALLOC = (size: number): Uint8Array => Buffer.allocUnsafe(size);
+const UTF8: Utf8Routines = { validate: isUtf8, decode: decodeUtf8, encode: encodeUtf8 };
 
 export class Transport {
   private attempt: Attempt;
@@ -104,11 +109,7 @@ export class Transport {
 
   private prepare(url: string, headers: HeaderList): Attempt {
     const o = this.options;
-    const connection: ConnectionOptions = {
-      headers,
-      alloc: (size) => Buffer.allocUnsafe(size),
-      utf8: { validate: isUtf8, decode: decodeUtf8, encode: encodeUtf8 },
-    };
+    const connection: ConnectionOptions = { headers, alloc: ALLOC, utf8: UTF8 };
     if (o.protocols !== undefined) connection.protocols = o.protocols;
     if (o.origin !== undefined) connection.origin = o.origin;
     if (o.maxPayload !== undefined) connection.maxPayload = o.maxPayload;
