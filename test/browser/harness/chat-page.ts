@@ -10,8 +10,8 @@ export const STEP_MS = 8_000;
 /** The example's chat server, with what it saw recorded for the assertions. */
 export interface WatchedServer {
   readonly server: ChatServer;
-  /** Every connection accepted, oldest first, with its raw TCP socket (to stop it answering). */
-  readonly connections: Array<{ readonly socket: Socket; readonly url: string }>;
+  /** Every connection accepted, oldest first: when, its URL, its raw TCP socket (to stop it answering). */
+  readonly connections: Array<{ readonly at: number; readonly url: string; readonly socket: Socket }>;
   /** Every `say` message received, in the order it arrived. */
   readonly said: string[];
   /** Heartbeat probes received. */
@@ -24,7 +24,7 @@ export interface WatchedServer {
 export async function startWatchedServer(): Promise<WatchedServer> {
   const watch = (server: ChatServer) => {
     server.wss.on('connection', (ws, req: IncomingMessage) => {
-      watched.connections.push({ socket: req.socket, url: req.url ?? '' });
+      watched.connections.push({ at: Date.now(), url: req.url ?? '', socket: req.socket });
       ws.on('message', (raw, isBinary) => {
         if (isBinary) return;
         const text = raw.toString();
@@ -112,24 +112,30 @@ export function queuedBadge(page: Page): Promise<string> {
 }
 
 /**
- * Records the `data-state` of the status line and every one it takes from now on, and each new `data-retry-at`
- * (one per wait the client starts), into `window.__seen`.
+ * Records the `data-state` of the status line and every one it takes from now on, and each new
+ * `data-retry-at` (one per wait the client starts: when it ends), into `window.__seen`.
  */
 export async function recordStatus(page: Page): Promise<void> {
   await page.evaluate(() => {
     const status = document.getElementById('status') as HTMLElement;
-    const seen = { states: [status.dataset['state'] ?? ''], waits: 0, lastRetryAt: status.dataset['retryAt'] ?? '' };
+    const seen = { states: [status.dataset['state'] ?? ''], retryAts: [] as number[], lastRetryAt: status.dataset['retryAt'] ?? '' };
     (window as unknown as { __seen: typeof seen }).__seen = seen;
     new MutationObserver(() => {
       const state = status.dataset['state'] ?? '';
       if (seen.states.at(-1) !== state) seen.states.push(state);
       const retryAt = status.dataset['retryAt'] ?? '';
-      if (retryAt && retryAt !== seen.lastRetryAt) seen.waits++;
+      if (retryAt && retryAt !== seen.lastRetryAt) seen.retryAts.push(Number(retryAt));
       seen.lastRetryAt = retryAt;
     }).observe(status, { attributes: true });
   });
 }
 
-export function seen(page: Page): Promise<{ states: string[]; waits: number }> {
-  return page.evaluate(() => (window as unknown as { __seen: { states: string[]; waits: number } }).__seen);
+export interface Seen {
+  readonly states: readonly string[];
+  /** When each wait was to end, as the page showed it (ms since the epoch). */
+  readonly retryAts: readonly number[];
+}
+
+export function seen(page: Page): Promise<Seen> {
+  return page.evaluate(() => (window as unknown as { __seen: Seen }).__seen);
 }
