@@ -9,7 +9,9 @@ type Events = EventsOf<C>;
 
 /**
  * `useSyncExternalStore` on a topic with an optional selector: the component renders again only
- * when the selected value changes (`Object.is`). An undefined value is never passed to `select`.
+ * when the selected value changes (React compares snapshots with `Object.is`). The selection is
+ * kept per value and selector, so a selector that makes a new object is not a new snapshot each
+ * time React asks. An undefined value is never passed to `select`.
  */
 function useTopic<S, T>(t: Topic<S>, server: S, select?: (s: S) => T): T {
   const memo = useRef<[S, unknown, T] | undefined>(undefined);
@@ -17,8 +19,8 @@ function useTopic<S, T>(t: Topic<S>, server: S, select?: (s: S) => T): T {
     const m = memo.current;
     if (m && m[0] === s && m[1] === select) return m[2];
     const v = (s === undefined || !select ? s : select(s)) as T;
-    memo.current = [s, select, m && Object.is(m[2], v) ? m[2] : v];
-    return memo.current[2];
+    memo.current = [s, select, v];
+    return v;
   };
   return useSyncExternalStore(t.sub, () => pick(t.v), () => pick(server));
 }

@@ -50,7 +50,7 @@ export function TetherProvider<In, Out, K extends string = 'type', R = Record<ne
   // Made during render (lazily, without a socket), so that children's effects can already send.
   const s = client ? undefined : obtain(shareKey ?? options?.url, options!);
   useIsoLayoutEffect(() => s && acquire(s, grace), [s]);
-  return createElement(Context.Provider, { value: storeOf(client ?? s!.client) }, props.children);
+  return createElement(Context.Provider, { value: s ?? storeOf(client!) }, props.children);
 }
 
 /** The nearest provider's store; throws outside of one. */

@@ -1,6 +1,7 @@
 // Shared clients: one per key, connected by the first user, closed a grace period after the last.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquire, obtain } from './shared';
+import { storeOf } from './store';
 import { startServer, type TestServer, until } from './test-utils';
 
 let server: TestServer;
@@ -13,6 +14,8 @@ describe('shared clients', () => {
     expect(obtain(`${server.url}a`, { url: 'ignored: options are read once' })).toBe(a);
     expect(obtain(`${server.url}b`, { url: `${server.url}b` })).not.toBe(a);
     expect(a.client.state).toBe('closed');
+    // …yet reads as connecting, since its provider connects it when it mounts
+    expect(storeOf(a.client).conn.v.state).toBe('connecting');
   });
 
   it('the first acquire connects; the last release closes after the grace period unless acquired again', async () => {
@@ -34,6 +37,17 @@ describe('shared clients', () => {
     expect(Date.now() - released).toBeGreaterThanOrEqual(90);
     // gone from the registry: the next ask makes a fresh client
     expect(obtain(url, { url })).not.toBe(s);
+  });
+
+  it('a client acquired after its timer closed it (a slow render) is connected and shared again', async () => {
+    const url = `${server.url}late`;
+    const s = obtain(url, { url, heartbeat: false });
+    acquire(s, 10)();
+    await until(() => s.client.state === 'closed'); // closed, and gone from the registry
+    const release = acquire(s, 10);
+    expect(obtain(url, { url })).toBe(s);
+    await s.client.opened();
+    release();
   });
 
   it('keeps a lazy client lazy: acquire does not connect it', async () => {

@@ -1,12 +1,12 @@
 import { createClient, type ClientOptions } from '@tether/client';
-import { type AnyClient, storeOf } from './store';
+import { SERVER_CONNECTION } from './defaults';
+import { type Store, storeOf } from './store';
 
-/** One shared client: who uses it, and the timer that closes it once nobody does. */
-export interface Shared {
+/** The store of a shared client, with who uses it and the timer that closes it once nobody does. */
+export interface Shared extends Store {
   readonly key: unknown;
-  readonly client: AnyClient;
   /** The caller's options were not `lazy`: connect when the first provider mounts. */
-  readonly connect: boolean;
+  readonly auto: boolean;
   users: number;
   timer?: ReturnType<typeof setTimeout> | undefined;
 }
@@ -14,15 +14,15 @@ export interface Shared {
 const shared = new Map<unknown, Shared>();
 
 /**
- * The shared client of `key`, created (lazy, so without a socket) on first ask. Safe during
- * render and on the server: only `acquire`, from an effect, connects.
+ * The shared client of `key` (its store), created lazily, so without a socket, on first ask. Safe
+ * during render and on the server: only `acquire`, from an effect, connects.
  */
 export function obtain(key: unknown, options: ClientOptions<unknown, unknown, string>): Shared {
   let s = shared.get(key);
   if (!s) {
-    const client = createClient({ ...options, lazy: true });
-    shared.set(key, (s = { key, client, connect: !options.lazy, users: 0 }));
-    storeOf(client, s.connect);
+    shared.set(key, (s = Object.assign(storeOf(createClient({ ...options, lazy: true })), { key, auto: !options.lazy, users: 0 })));
+    // About to connect: its `closed` reads as `connecting` until its first state change.
+    if (s.auto) s.conn.v = SERVER_CONNECTION;
   }
   return s;
 }
@@ -35,8 +35,9 @@ export function obtain(key: unknown, options: ClientOptions<unknown, unknown, st
 export function acquire(s: Shared, grace: number): () => void {
   clearTimeout(s.timer);
   s.users++;
+  // Acquired after its timer closed it (a render that took longer than the grace period): back in.
   if (!shared.has(s.key)) shared.set(s.key, s);
-  if (s.connect) s.client.connect();
+  if (s.auto) s.client.connect();
   return () => {
     if (--s.users) return;
     s.timer = setTimeout(() => {

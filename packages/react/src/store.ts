@@ -47,18 +47,14 @@ export interface Store {
 
 const stores = new WeakMap<AnyClient, Store>();
 
-/**
- * The one store of `client`, made on first use. Its listeners live as long as the client.
- * `starting`: the client is about to connect (a shared client before its provider mounted), so
- * its `closed` reads as `connecting` until its first state change.
- */
-export function storeOf(client: AnyClient, starting?: boolean): Store {
+/** The one store of `client`, made on first use. Its listeners live as long as the client. */
+export function storeOf(client: AnyClient): Store {
   let store = stores.get(client);
   if (store) return store;
   const messages = new Map<string, Topic<unknown>>();
   let attempt = 0;
   let nextRetryAt: number | null = null;
-  const read = (): Connection => ({ state: starting ? 'connecting' : client.state, attempt, nextRetryAt, queued: client.queue.size });
+  const read = (): Connection => ({ state: client.state, attempt, nextRetryAt, queued: client.queue.size });
   const conn = topic(read());
   const update = () => {
     const next = read();
@@ -69,9 +65,7 @@ export function storeOf(client: AnyClient, starting?: boolean): Store {
   // flushed between `state` (open) and `open`, and shrinks on `drop`.
   client
     .on('state', (s: ClientState) => {
-      starting = false;
       if (s !== 'reconnecting') nextRetryAt = null;
-      if (s === 'open' || s === 'closed') attempt = 0;
       update();
     })
     .on('reconnecting', (r: { attempt: number; delay: number }) => {
@@ -79,7 +73,10 @@ export function storeOf(client: AnyClient, starting?: boolean): Store {
       nextRetryAt = Date.now() + r.delay;
       update();
     })
-    .on('open', update)
+    .on('open', () => {
+      attempt = 0;
+      update();
+    })
     .on('drop', update);
   store = {
     client,

@@ -34,7 +34,7 @@ export type MessageOf<C, E extends keyof EventsOf<C>> = EventsOf<C>[E] extends (
 export interface Connection {
   /** The client's state: `connecting`, `open`, `closing`, `reconnecting` or `closed`. */
   readonly state: ClientState;
-  /** The retry in progress or waited for, from the last `reconnecting` event; 0 when open or closed. */
+  /** The number of the latest retry (from the `reconnecting` event), kept after giving up; 0 once open. */
   readonly attempt: number;
   /** When the next attempt starts (epoch ms, `Date.now()` clock), while `reconnecting`; else null. */
   readonly nextRetryAt: number | null;
