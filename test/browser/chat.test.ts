@@ -1,7 +1,7 @@
 // The chat example (docs/examples/chat), built with Vite as a user's app would be, in Debian's
 // headless Chromium against the example's `ws` chat server on loopback: typed messages both ways,
 // the queue across a server restart, offline and online, and the app-level heartbeat.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -30,7 +30,7 @@ const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tes
 const poll = { timeout: STEP_MS, interval: 20 };
 
 describe.skipIf(!browserSuiteEnabled())('the chat example in Chromium', () => {
-  let built: BuiltExample;
+  let built: BuiltExample | undefined;
   let site: StaticServer | undefined;
   let browser: Browser | undefined;
   // What each test opened, closed after it whether it passed or not.
@@ -57,6 +57,7 @@ describe.skipIf(!browserSuiteEnabled())('the chat example in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await site?.close();
+    if (built) rmSync(built.dir, { recursive: true, force: true });
   });
 
   const server = async () => {
@@ -72,7 +73,7 @@ describe.skipIf(!browserSuiteEnabled())('the chat example in Chromium', () => {
   };
 
   it('bundles @tether/client for the browser: the native WebSocket, no Node built-ins', () => {
-    const code = built.scripts.join('\n');
+    const code = built?.scripts.join('\n') ?? '';
     expect(code).toContain('WebSocket');
     // Vite swaps a Node built-in for a stub named like this, and `node:` specifiers would stay as they are.
     expect(code).not.toMatch(/__vite-browser-external|["'`]node:[a-z]/);

@@ -16,7 +16,7 @@ export interface WatchedServer {
   readonly said: string[];
   /** Heartbeat probes received. */
   pings: number;
-  /** Stops it and starts it again on the same port: the page's URL stays valid. */
+  /** Starts it again on the same port, stopping it first if it runs: the page keeps its URL. */
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -36,7 +36,11 @@ export async function startWatchedServer(): Promise<WatchedServer> {
     return server;
   };
   let server = await startChatServer();
-  let stopped = false;
+  let running = true;
+  const stop = async () => {
+    if (running) await server.close();
+    running = false;
+  };
   const watched: WatchedServer = {
     get server() {
       return server;
@@ -45,13 +49,11 @@ export async function startWatchedServer(): Promise<WatchedServer> {
     said: [],
     pings: 0,
     async restart() {
-      await server.close();
+      await stop();
       server = watch(await startChatServer({ port: server.port }));
+      running = true;
     },
-    async stop() {
-      if (!stopped) await server.close();
-      stopped = true;
-    },
+    stop,
   };
   watch(server);
   return watched;

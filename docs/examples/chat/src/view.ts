@@ -121,7 +121,10 @@ export function mountChat(root: HTMLElement, store: ChatStore, now: () => number
     renderStatus(s);
     const waiting = s.state === 'reconnecting' && s.online && s.retryAt !== undefined;
     if (waiting && ticker === undefined) ticker = setInterval(() => shown && renderStatus(shown), TICK_MS);
-    if (!waiting && ticker !== undefined) ticker = void clearInterval(ticker);
+    if (!waiting && ticker !== undefined) {
+      clearInterval(ticker);
+      ticker = undefined;
+    }
 
     queuedBadge.dataset['count'] = String(s.queued.length);
     queuedBadge.textContent = s.queued.length === 0 ? 'nothing queued' : `${s.queued.length} queued`;
