@@ -5,6 +5,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
+import type { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildExample, type BuiltExample } from './harness/build';
 import {
@@ -171,7 +172,20 @@ describe.skipIf(!browserSuiteEnabled())('the chat example in Chromium', () => {
     console.log(`browser: back online, connected again after ${resumed} ms`);
   });
 
-  it('finds a server that stops answering the heartbeat, and connects again', async () => {
+  it('tells a server that still listens but stopped answering why it is dropped: 4000 heartbeat timeout', async () => {
+    const s = await server();
+    const page = await open(s, { name: 'frank', heartbeat: 300, heartbeatTimeout: 300 });
+    await expect.poll(() => s.pings, poll).toBeGreaterThanOrEqual(1);
+    const first = s.connections[0]!;
+    // The server goes on reading but sends nothing more on this connection: no pong, no presence.
+    first.ws.send = (() => undefined) as WebSocket['send'];
+    await expect.poll(() => first.closed, poll).toEqual({ code: 4000, reason: 'heartbeat timeout' });
+    await waitForState(page, 'open');
+    expect(s.connections).toHaveLength(2);
+    expect(await logLines(page)).toEqual(['connected', 'closed 4000 heartbeat timeout (ERR_HEARTBEAT_TIMEOUT)', 'connected']);
+  });
+
+  it('finds a server that stops reading (half-open), and connects again', async () => {
     const s = await server();
     const interval = 300;
     const timeout = 300;

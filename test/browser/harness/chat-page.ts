@@ -1,17 +1,30 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
+import type { WebSocket } from 'ws';
 import { startChatServer, type ChatServer } from '../../../docs/examples/chat/server/chat-server';
 import { PING, type ClientMessage } from '../../../docs/examples/chat/src/protocol';
 
 /** How long any one expected change on the page may take before the test fails. */
 export const STEP_MS = 8_000;
 
+/** One connection the server accepted. */
+export interface SeenConnection {
+  /** When it was accepted, ms since the epoch. */
+  readonly at: number;
+  readonly url: string;
+  readonly ws: WebSocket;
+  /** Its TCP socket, to stop reading it. */
+  readonly socket: Socket;
+  /** The close code and reason the server got, once closed. */
+  closed?: { readonly code: number; readonly reason: string };
+}
+
 /** The example's chat server, with what it saw recorded for the assertions. */
 export interface WatchedServer {
   readonly server: ChatServer;
-  /** Every connection accepted, oldest first: when, its URL, its raw TCP socket (to stop it answering). */
-  readonly connections: Array<{ readonly at: number; readonly url: string; readonly socket: Socket }>;
+  /** Every connection accepted, oldest first. */
+  readonly connections: SeenConnection[];
   /** Every `say` message received, in the order it arrived. */
   readonly said: string[];
   /** Heartbeat probes received. */
@@ -24,7 +37,9 @@ export interface WatchedServer {
 export async function startWatchedServer(): Promise<WatchedServer> {
   const watch = (server: ChatServer) => {
     server.wss.on('connection', (ws, req: IncomingMessage) => {
-      watched.connections.push({ at: Date.now(), url: req.url ?? '', socket: req.socket });
+      const seen: SeenConnection = { at: Date.now(), url: req.url ?? '', ws, socket: req.socket };
+      watched.connections.push(seen);
+      ws.on('close', (code, reason) => (seen.closed = { code, reason: reason.toString() }));
       ws.on('message', (raw, isBinary) => {
         if (isBinary) return;
         const text = raw.toString();
