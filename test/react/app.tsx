@@ -1,104 +1,9 @@
-// The app the browser tests drive: real components on @tether/react, rendered by react-dom/client
+// The app the browser tests drive: the components of components.tsx rendered by react-dom/client
 // (React 19, development build, so that StrictMode mounts, unmounts and mounts again) in Chromium.
-// The test calls `window.app` through page.evaluate; every component counts its renders.
-import { StrictMode, useEffect, useState } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import type { Client } from '@tether/client';
-import { TetherProvider, useClient, useConnection, useLatest, useMessage, useRequest, useSend } from '@tether/react';
-
-import type { AppApi, In, MountOptions, Out } from './messages';
-
-declare module '@tether/react' {
-  interface Register {
-    client: Client<In, Out>;
-  }
-}
-
-const renders: Record<string, number> = {};
-const log: string[] = [];
-const sends = new Set<unknown>();
-const clients = new Set<Client<In, Out>>();
-const connections: string[] = [];
-const rendered = (name: string) => (renders[name] = (renders[name] ?? 0) + 1);
-
-/** Reads only the state: must not render again on messages. */
-function State({ id }: { id: string }) {
-  rendered(`state:${id}`);
-  const state = useConnection((c) => c.state);
-  clients.add(useClient());
-  return <p id={`state-${id}`}>{state}</p>;
-}
-
-/** Reads the whole connection. */
-function Connection() {
-  rendered('connection');
-  const c = useConnection();
-  const text = `${c.state} ${c.attempt} ${c.nextRetryAt === null ? '-' : 'at'} ${c.queued}`;
-  if (connections.at(-1) !== text) connections.push(text);
-  return <p id="connection">{text}</p>;
-}
-
-/** The latest chat text. */
-function LastChat() {
-  rendered('last-chat');
-  const text = useLatest('chat', (m) => m.text);
-  return <p id="last-chat">{text ?? '-'}</p>;
-}
-
-/** How many users are present: renders again only when the count changes. */
-function PresenceCount() {
-  rendered('presence-count');
-  const n = useLatest('presence', (m) => m.users.length);
-  return <p id="presence-count">{n ?? '-'}</p>;
-}
-
-/** Logs each chat with its label; the label changes without resubscribing. */
-function ChatLog({ label }: { label: string }) {
-  rendered('chat-log');
-  clients.add(useClient());
-  useMessage('chat', (m) => log.push(`${label}:${m.text}`));
-  return null;
-}
-
-/** Sends a greeting from an effect of its first mount, and keeps each `send` it was given. */
-function Greeter() {
-  rendered('greeter');
-  const send = useSend();
-  sends.add(send);
-  useEffect(() => void send({ type: 'say', text: 'hello' }), [send]);
-  return null;
-}
-
-/** Asks the server for a user when mounted, and shows the typed reply. */
-function User({ userId }: { userId: string }) {
-  const request = useRequest();
-  const [name, setName] = useState('-');
-  useEffect(() => {
-    const abort = new AbortController();
-    request({ type: 'user', userId }, { signal: abort.signal }).then(
-      (reply) => setName(reply.name),
-      (error: Error) => setName(`error ${error.message}`),
-    );
-    return () => abort.abort();
-  }, [request, userId]);
-  return <p id="user">{name}</p>;
-}
-
-function App({ o }: { o: MountOptions }) {
-  const has = (p: MountOptions['parts'][number]) => o.parts.includes(p);
-  const tree = (
-    <TetherProvider options={{ url: o.url }} grace={o.grace ?? 2_000}>
-      {has('state') && Array.from({ length: o.states ?? 1 }, (_, i) => <State key={i} id={`${o.label ?? 'x'}${i}`} />)}
-      {has('connection') && <Connection />}
-      {has('last-chat') && <LastChat />}
-      {has('presence-count') && <PresenceCount />}
-      {has('chat-log') && <ChatLog label={o.label ?? 'x'} />}
-      {has('greeter') && <Greeter />}
-      {has('user') && <User userId="7" />}
-    </TetherProvider>
-  );
-  return o.strict ? <StrictMode>{tree}</StrictMode> : tree;
-}
+// The test calls `window.app` through page.evaluate.
+import { hydrateRoot, createRoot, type Root } from 'react-dom/client';
+import { App, report } from './components';
+import type { AppApi, MountOptions } from './messages';
 
 const roots = new Map<string, Root>();
 
@@ -111,6 +16,14 @@ const app: AppApi = {
     roots.set(name, root);
     root.render(<App o={o} />);
   },
+  hydrate(name: string, o: MountOptions, html: string): void {
+    const el = document.createElement('div');
+    el.id = `root-${name}`;
+    el.innerHTML = html;
+    document.body.append(el);
+    // A mismatch between the server's HTML and the first client render is reported here.
+    roots.set(name, hydrateRoot(el, <App o={o} />, { onRecoverableError: (e) => console.error('recoverable', e) }));
+  },
   update(name: string, o: MountOptions): void {
     roots.get(name)!.render(<App o={o} />);
   },
@@ -119,14 +32,7 @@ const app: AppApi = {
     roots.delete(name);
     document.getElementById(`root-${name}`)?.remove();
   },
-  report: () => ({
-    renders: { ...renders },
-    log: [...log],
-    connections: [...connections],
-    sends: sends.size,
-    clients: clients.size,
-    chatListeners: [...clients].map((c) => c.listenerCount('chat')),
-  }),
+  report,
   text: (id: string) => document.getElementById(id)?.textContent ?? null,
 };
 

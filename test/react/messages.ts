@@ -32,6 +32,8 @@ export interface Report {
 export interface AppApi {
   /** Renders the app into a new root named `name`. */
   mount(name: string, o: MountOptions): void;
+  /** Hydrates `html`, rendered on the server by ssr.tsx with the same options, in a new root. */
+  hydrate(name: string, o: MountOptions, html: string): void;
   /** Renders root `name` again with other options (same components, new props). */
   update(name: string, o: MountOptions): void;
   unmount(name: string): void;

@@ -1,5 +1,7 @@
 // @tether/react in real headless Chromium (React 19, development build): real components rendered
 // by react-dom/client against a `ws` server on loopback that counts connections per path.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MountOptions, Report } from './messages';
@@ -44,6 +46,8 @@ describe.skipIf(!enabled())('@tether/react in Chromium', () => {
   const at = () => server!.at(path);
   const mount = (name: string, o: Omit<MountOptions, 'url'>) => page.evaluate(([name, o]) => window.app.mount(name, o), [name, { ...o, url: url() }] as const);
   const update = (name: string, o: Omit<MountOptions, 'url'>) => page.evaluate(([name, o]) => window.app.update(name, o), [name, { ...o, url: url() }] as const);
+  const hydrate = (name: string, o: Omit<MountOptions, 'url'>, html: string) =>
+    page.evaluate(([name, o, html]) => window.app.hydrate(name, o, html), [name, { ...o, url: url() }, html] as const);
   const unmount = (name: string) => page.evaluate((name) => window.app.unmount(name), name);
   const text = (id: string) => page.evaluate((id) => window.app.text(id), id);
   const report = (): Promise<Report> => page.evaluate(() => window.app.report());
@@ -143,6 +147,25 @@ describe.skipIf(!enabled())('@tether/react in Chromium', () => {
     expect(at().received.filter((m) => m.type === 'say')).toEqual([{ type: 'say', text: 'hello' }]);
     expect(at().received.filter((m) => m.type === 'user')).toMatchObject([{ type: 'user', userId: '7' }]);
     expect(at().opened).toHaveLength(1);
+  });
+
+  it('server HTML (react-dom/server in Node) hydrates without a mismatch, and only the browser connects, once', async () => {
+    await open();
+    // A non-literal specifier: the .tsx module is vitest's to load, not test/'s typecheck (no JSX).
+    const ssr = join(import.meta.dirname, 'ssr.tsx');
+    const { renderApp } = (await import(pathToFileURL(ssr).href)) as { renderApp(o: MountOptions): string };
+    const o = { parts: ['state', 'connection', 'last-chat'] } as const;
+    const html = renderApp({ ...o, parts: [...o.parts], url: url() });
+    expect(html).toContain('<p id="state-x0">connecting</p>');
+    expect(html).toContain('<p id="last-chat">-</p>');
+    expect(at().opened).toHaveLength(0);
+    await hydrate('ssr', { ...o, parts: [...o.parts] }, html);
+    await waitText('state-x0', 'open');
+    await waitText('connection', 'open 0 - 0');
+    expect((await report()).connections[0]).toBe('connecting 0 - 0');
+    expect(at().opened).toHaveLength(1);
+    server!.send(path, { type: 'chat', text: 'after hydration' });
+    await waitText('last-chat', 'after hydration');
   });
 
   it('useConnection shows the retry while reconnecting, then open again', async () => {
