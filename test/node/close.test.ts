@@ -133,7 +133,8 @@ describe('failures', () => {
     expect(order).toEqual(['handshake', 'open', 'error', 'close']);
     expect(error?.error.code).toBe('ERR_INVALID_OPCODE');
     expect((error?.error as { closeCode?: number }).closeCode).toBe(1002);
-    expect([close.code, close.wasClean]).toEqual([1002, false]);
+    // RFC 6455 §7.1.5: no close frame came back, so the close event says 1006, as browsers do.
+    expect([close.code, close.wasClean]).toEqual([1006, false]);
     // The close frame it sent: FIN + close, masked, starting with the code 1002 (0x03ea).
     const frame = await serverGot;
     expect(frame[0]).toBe(0x88);

@@ -144,7 +144,7 @@ describe('bad and oversized compressed messages', () => {
     const { error, close } = await ended;
     expect(error?.error.code).toBe('ERR_PAYLOAD_TOO_LARGE');
     expect((error?.error as { closeCode?: number }).closeCode).toBe(1009);
-    expect([close.code, close.wasClean]).toEqual([1009, false]);
+    expect([close.code, close.wasClean]).toEqual([1006, false]);
     expect(await serverSaw).toBe(1009);
   });
 
@@ -155,7 +155,8 @@ describe('bad and oversized compressed messages', () => {
     });
     const { error, close } = await untilClose(connect(`ws://127.0.0.1:${port}`));
     expect(error?.error.code).toBe('ERR_EXTENSION_FAILED');
-    expect(close.code).toBe(1007);
+    expect((error?.error as { closeCode?: number }).closeCode).toBe(1007);
+    expect(close.code).toBe(1006);
   });
 
   it('compressed text that is not UTF-8 fails the connection with 1007', async () => {
@@ -167,7 +168,8 @@ describe('bad and oversized compressed messages', () => {
     });
     const { error, close } = await untilClose(connect(`ws://127.0.0.1:${port}`));
     expect(error?.error.code).toBe('ERR_INVALID_UTF8');
-    expect(close.code).toBe(1007);
+    expect((error?.error as { closeCode?: number }).closeCode).toBe(1007);
+    expect(close.code).toBe(1006);
   });
 
   it('RSV1 without an agreed extension is a protocol error (1002)', async () => {
@@ -177,6 +179,7 @@ describe('bad and oversized compressed messages', () => {
     });
     const { error, close } = await untilClose(connect(`ws://127.0.0.1:${port}`));
     expect(error?.error.code).toBe('ERR_RESERVED_BITS');
-    expect(close.code).toBe(1002);
+    expect((error?.error as { closeCode?: number }).closeCode).toBe(1002);
+    expect(close.code).toBe(1006);
   });
 });

@@ -33,7 +33,7 @@ export const EXIT_CODE_HELP: ReadonlyArray<readonly [ExitCode, string]> = [
   [ExitCode.Usage, 'bad arguments'],
   [ExitCode.ConnectFailed, 'could not connect (DNS, TCP, TLS, proxy, timeout)'],
   [ExitCode.HandshakeFailed, 'the handshake failed (status not 101, bad Sec-WebSocket-Accept, ...)'],
-  [ExitCode.ProtocolError, 'the server broke the protocol (tether closed with 1002/1007/1009)'],
+  [ExitCode.ProtocolError, 'the server broke the protocol (tether sent close 1002, 1007 or 1009)'],
   [ExitCode.ConnectionLost, 'the connection dropped without a closing handshake'],
   [ExitCode.ClosedWithError, 'closed cleanly, but with an error code (the code is printed)'],
   [ExitCode.Interrupted, 'interrupted twice before the closing handshake finished'],

@@ -1,7 +1,7 @@
 import readline from 'node:readline';
 import { createClient, type CloseEvent, type RawData } from '@tether/client';
 import { DEFAULTS as NODE_DEFAULTS, type WebSocket } from '@tether/node';
-import { TetherError } from '@tether/protocol';
+import { ProtocolError, TetherError } from '@tether/protocol';
 import type { CliOptions } from './args';
 import { type Ending, ExitCode, exitCodeFor } from './exit-codes';
 import { byteLength, describeCloseCode, describeDelay, describeFrame, describeHandshake, paint, parseHex, wantsColor } from './format';
@@ -45,7 +45,9 @@ export function describeEnding(e: CloseEvent, opened: boolean): string {
   const again = e.reconnect ? '; will reconnect' : '';
   if (e.error !== undefined) {
     const what = opened ? 'connection lost' : 'connection failed';
-    return `${what}: ${e.error.code} ${e.error.message} [close ${describeCloseCode(e.code, e.reason)}]${again}`;
+    // A protocol error: tether sent this code to the server; the close event itself says 1006.
+    const sent = e.error instanceof ProtocolError ? `sent close ${describeCloseCode(e.error.closeCode, '')}, ` : '';
+    return `${what}: ${e.error.code} ${e.error.message} [${sent}close ${describeCloseCode(e.code, e.reason)}]${again}`;
   }
   if (e.wasClean) return `closed ${describeCloseCode(e.code, e.reason)}${again}`;
   return `${opened ? 'connection lost' : 'connection failed'} [close ${describeCloseCode(e.code, e.reason)}]${again}`;

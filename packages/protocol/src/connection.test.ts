@@ -13,7 +13,8 @@ function expectFailed(d: Driven, closeCode: number, code: string): void {
   expect(error).toBeInstanceOf(ProtocolError);
   expect(error.code).toBe(code);
   expect((error as ProtocolError).closeCode).toBe(closeCode);
-  expect(d.of('close')).toEqual([{ type: 'close', code: closeCode, reason: '', wasClean: false }]);
+  // §7.1.5: no close frame was received, so the connection's close code is 1006.
+  expect(d.of('close')).toEqual([{ type: 'close', code: 1006, reason: '', wasClean: false }]);
   expect(d.conn.readyState).toBe(ReadyState.CLOSED);
   const sent = readClientFrame(d.written.at(-1)!);
   expect(sent.opcode).toBe(Opcode.Close);

@@ -416,7 +416,9 @@ export class ClientConnection {
       this.closeSent = true;
       this.writeFrame(Opcode.Close, encodeClosePayload(error.closeCode, error.code), true, false);
     }
-    this.finish(error.closeCode, '', false);
+    // RFC 6455 §7.1.5: with no close frame received, the connection's close code is 1006, as
+    // browsers report it; the code sent to the server travels on the error (`closeCode`).
+    this.finish(CloseCode.Abnormal, '', false);
   }
 
   /** The transport's connection ended (TCP closed or errored); `error` says why where known. */

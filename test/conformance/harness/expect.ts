@@ -10,9 +10,12 @@ export function cleanClose(code = 1000, extra: Partial<Expected> = {}): Expected
   return { sent: code, error: null, close: { code, wasClean: true }, ...extra };
 }
 
-/** The client failed the connection (RFC 6455 §7.1.7): close frame with `closeCode`, error `error`. */
+/**
+ * The client failed the connection (RFC 6455 §7.1.7): close frame with `closeCode`, error `error`,
+ * and a close event with 1006, since no close frame was received (§7.1.5).
+ */
 export function fails(error: ErrorCode, closeCode: number, extra: Partial<Expected> = {}): Expected {
-  return { sent: closeCode, error, close: { code: closeCode, wasClean: false }, ...extra };
+  return { sent: closeCode, error, close: { code: 1006, wasClean: false }, ...extra };
 }
 
 export const failsProtocol = (error: ErrorCode, extra: Partial<Expected> = {}): Expected => fails(error, 1002, extra);
