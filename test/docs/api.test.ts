@@ -40,7 +40,6 @@ const KNOWN_UNDOCUMENTED = new Set([
   'protocol.PERMESSAGE_DEFLATE',
   'protocol.defaultAllocator',
   'protocol.randomMaskKey',
-  'react.TetherProviderProps',
 ]);
 
 interface Reflection {

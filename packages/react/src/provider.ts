@@ -37,6 +37,11 @@ export type SharedClientProps<In, Out, K extends string> = {
   | { options: ClientOptions<In, Out, K>; /** Needed when `url` is a function. */ shareKey: string }
 );
 
+/**
+ * The props of `TetherProvider`: either `client` (a client you created and own; the provider never
+ * connects or closes it) or `options` (a client shared by every provider with the same `shareKey`,
+ * the URL by default, closed `grace` ms after the last of them unmounts).
+ */
 export type TetherProviderProps<In, Out, K extends string, R> = OwnClientProps<In, Out, K, R> | SharedClientProps<In, Out, K>;
 
 /** Gives its children a client: yours (`client`), or one shared per endpoint (`options`). */
