@@ -1,11 +1,18 @@
-// The DOM view: renders a ChatSnapshot and turns the form into `store.say`. It holds no state of its
-// own beyond the elements, so each piece (status, people, lines, outbox, log) maps onto one React
-// component reading `useSyncExternalStore(store.subscribe, store.getSnapshot)`.
+// The DOM view: renders a ChatSnapshot and turns the form into `store.say`. Each part below (status,
+// people, lines, outbox, composer, log) builds its elements once and redraws from the snapshot, and
+// keeps no state of its own: each maps onto one React component that reads
+// `useSyncExternalStore(store.subscribe, store.getSnapshot)`.
 import type { ChatSnapshot, ChatStore, LogEntry } from './chat';
-import type { ChatLine } from './protocol';
+import { MAX_TEXT, type ChatLine } from './protocol';
 
 /** How often the countdown is redrawn while waiting to reconnect. */
 const TICK_MS = 100;
+
+/** One part of the page: its element, and how it redraws (`prev` is the snapshot drawn before). */
+interface Part {
+  readonly element: HTMLElement;
+  render(s: ChatSnapshot, prev: ChatSnapshot | undefined): void;
+}
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -36,6 +43,61 @@ export function statusText(s: ChatSnapshot, now: number): string {
   }
 }
 
+/** The title, the state with its countdown, and the number of queued messages. */
+function header(now: () => number): Part & { stop(): void } {
+  const status = el('p', 'status');
+  status.id = 'status';
+  status.setAttribute('role', 'status');
+  const dot = el('span', 'dot');
+  dot.setAttribute('aria-hidden', 'true');
+  const label = el('span', 'label');
+  status.append(dot, label);
+  const badge = el('span', 'badge');
+  badge.id = 'queued';
+  const element = el('header');
+  element.append(el('h1', undefined, 'Tether chat'), status, badge);
+
+  let shown: ChatSnapshot | undefined;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  const stop = () => {
+    clearInterval(ticker);
+    ticker = undefined;
+  };
+  return {
+    element,
+    stop,
+    render(s) {
+      shown = s;
+      // Data attributes say the same as the words, for the styles and the end-to-end tests.
+      Object.assign(status.dataset, {
+        state: s.state,
+        online: String(s.online),
+        attempt: String(s.attempt),
+        retryAt: s.retryAt === undefined ? '' : String(s.retryAt),
+      });
+      label.textContent = statusText(s, now());
+      const counting = s.state === 'reconnecting' && s.online && s.retryAt !== undefined;
+      if (counting && ticker === undefined) ticker = setInterval(() => shown && (label.textContent = statusText(shown, now())), TICK_MS);
+      if (!counting) stop();
+      badge.dataset['count'] = String(s.queued.length);
+      badge.textContent = s.queued.length === 0 ? 'nothing queued' : `${s.queued.length} queued`;
+    },
+  };
+}
+
+/** Who is here; only known while connected. */
+function people(): Part {
+  const element = el('p', 'people');
+  element.id = 'people';
+  return {
+    element,
+    render(s) {
+      if (s.state !== 'open') element.textContent = 'Not connected: who is here shows once connected';
+      else element.textContent = s.users.length ? `Here: ${s.users.join(', ')}` : 'Nobody here yet';
+    },
+  };
+}
+
 function lineItem(line: ChatLine, me: string): HTMLLIElement {
   const li = el('li', line.from === me ? 'line mine' : 'line');
   li.dataset['id'] = String(line.id);
@@ -45,113 +107,105 @@ function lineItem(line: ChatLine, me: string): HTMLLIElement {
   return li;
 }
 
+/** The conversation, kept scrolled to the end unless the reader scrolled up. */
+function conversation(): Part {
+  const element = el('ol', 'lines');
+  element.id = 'lines';
+  element.setAttribute('aria-label', 'Messages');
+  return {
+    element,
+    render(s, prev) {
+      if (s.lines === prev?.lines) return;
+      const atEnd = element.scrollTop + element.clientHeight >= element.scrollHeight - 4;
+      element.replaceChildren(...s.lines.map((line) => lineItem(line, s.name)));
+      if (atEnd) element.scrollTop = element.scrollHeight;
+    },
+  };
+}
+
+/** What waits in the client's queue, in the order it will go out. */
+function outbox(): Part {
+  const element = el('section', 'outbox');
+  element.id = 'outbox';
+  const title = el('h2');
+  const list = el('ol');
+  element.append(title, list);
+  return {
+    element,
+    render(s, prev) {
+      if (s.queued === prev?.queued) return;
+      element.hidden = s.queued.length === 0;
+      title.textContent = `Waiting to be sent (${s.queued.length}), in this order:`;
+      list.replaceChildren(...s.queued.map((text) => el('li', undefined, text)));
+    },
+  };
+}
+
+/** The input; its button says whether a line goes out now or waits in the queue. */
+function composer(store: ChatStore): Part {
+  const element = el('form', 'composer');
+  element.id = 'composer';
+  const input = el('input');
+  input.name = 'text';
+  input.autocomplete = 'off';
+  input.placeholder = 'Say something';
+  input.setAttribute('aria-label', 'Message');
+  input.maxLength = MAX_TEXT;
+  const button = el('button');
+  button.type = 'submit';
+  element.append(input, button);
+  element.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    if (store.say(input.value)) input.value = '';
+    input.focus();
+  });
+  return {
+    element,
+    render(s) {
+      button.textContent = s.state === 'open' ? 'Send' : 'Queue';
+    },
+  };
+}
+
 function logItem(entry: LogEntry): HTMLLIElement {
   const li = el('li', entry.level);
   li.append(el('time', 'at', clockTime(entry.at)), el('span', 'text', entry.text));
   return li;
 }
 
+/** The connection log, newest at the bottom. */
+function connectionLog(): Part {
+  const element = el('details', 'log');
+  element.open = true;
+  const list = el('ol');
+  list.id = 'log';
+  element.append(el('summary', undefined, 'Connection log'), list);
+  return {
+    element,
+    render(s, prev) {
+      if (s.log === prev?.log) return;
+      list.replaceChildren(...s.log.map(logItem));
+      list.scrollTop = list.scrollHeight;
+    },
+  };
+}
+
 /** Builds the page inside `root`, keeps it in step with the store, and returns the unmount. */
 export function mountChat(root: HTMLElement, store: ChatStore, now: () => number = Date.now): () => void {
-  const status = el('p', 'status');
-  status.id = 'status';
-  status.setAttribute('role', 'status');
-  const dot = el('span', 'dot');
-  dot.setAttribute('aria-hidden', 'true');
-  const statusLabel = el('span', 'label');
-  status.append(dot, statusLabel);
-  const queuedBadge = el('span', 'badge');
-  queuedBadge.id = 'queued';
-  const header = el('header');
-  header.append(el('h1', undefined, 'Tether chat'), status, queuedBadge);
-
-  const people = el('p', 'people');
-  people.id = 'people';
-  const lines = el('ol', 'lines');
-  lines.id = 'lines';
-  lines.setAttribute('aria-label', 'Messages');
-
-  const outbox = el('section', 'outbox');
-  outbox.id = 'outbox';
-  const outboxTitle = el('h2');
-  const outboxList = el('ol');
-  outbox.append(outboxTitle, outboxList);
-
-  const form = el('form', 'composer');
-  form.id = 'composer';
-  const input = el('input');
-  input.name = 'text';
-  input.autocomplete = 'off';
-  input.placeholder = 'Say something';
-  input.setAttribute('aria-label', 'Message');
-  input.maxLength = 500;
-  const button = el('button');
-  button.type = 'submit';
-  form.append(input, button);
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    if (store.say(input.value)) input.value = '';
-    input.focus();
-  });
-
-  const logBox = el('details', 'log');
-  logBox.open = true;
-  const logList = el('ol');
-  logList.id = 'log';
-  logBox.append(el('summary', undefined, 'Connection log'), logList);
-
-  root.replaceChildren(header, people, lines, outbox, form, logBox);
-
-  let shown: ChatSnapshot | undefined;
-  let ticker: ReturnType<typeof setInterval> | undefined;
-  const renderStatus = (s: ChatSnapshot) => {
-    statusLabel.textContent = statusText(s, now());
-  };
+  const top = header(now);
+  const parts: Part[] = [top, people(), conversation(), outbox(), composer(store), connectionLog()];
+  root.replaceChildren(...parts.map((p) => p.element));
+  let prev: ChatSnapshot | undefined;
   const render = () => {
     const s = store.getSnapshot();
-    const prev = shown;
-    shown = s;
-    // Data attributes say the same as the words, for styles and for the end-to-end tests.
-    Object.assign(status.dataset, {
-      state: s.state,
-      online: String(s.online),
-      attempt: String(s.attempt),
-      retryAt: s.retryAt === undefined ? '' : String(s.retryAt),
-    });
-    renderStatus(s);
-    const waiting = s.state === 'reconnecting' && s.online && s.retryAt !== undefined;
-    if (waiting && ticker === undefined) ticker = setInterval(() => shown && renderStatus(shown), TICK_MS);
-    if (!waiting && ticker !== undefined) {
-      clearInterval(ticker);
-      ticker = undefined;
-    }
-
-    queuedBadge.dataset['count'] = String(s.queued.length);
-    queuedBadge.textContent = s.queued.length === 0 ? 'nothing queued' : `${s.queued.length} queued`;
-    button.textContent = s.state === 'open' ? 'Send' : 'Queue';
-
-    // Who is here is only known while connected; the last list would be stale.
-    people.textContent = s.state !== 'open' ? 'Not connected: who is here shows once connected' : s.users.length ? `Here: ${s.users.join(', ')}` : 'Nobody here yet';
-    if (s.lines !== prev?.lines) {
-      const stick = lines.scrollTop + lines.clientHeight >= lines.scrollHeight - 4;
-      lines.replaceChildren(...s.lines.map((line) => lineItem(line, s.name)));
-      if (stick) lines.scrollTop = lines.scrollHeight;
-    }
-    if (s.queued !== prev?.queued) {
-      outbox.hidden = s.queued.length === 0;
-      outboxTitle.textContent = `Waiting to be sent (${s.queued.length}), in this order:`;
-      outboxList.replaceChildren(...s.queued.map((text) => el('li', undefined, text)));
-    }
-    if (s.log !== prev?.log) {
-      logList.replaceChildren(...s.log.map(logItem));
-      logList.scrollTop = logList.scrollHeight;
-    }
+    for (const part of parts) part.render(s, prev);
+    prev = s;
   };
   const unsubscribe = store.subscribe(render);
   render();
   return () => {
     unsubscribe();
-    if (ticker !== undefined) clearInterval(ticker);
+    top.stop();
     root.replaceChildren();
   };
 }
