@@ -161,6 +161,8 @@ describe.skipIf(!browserSuiteEnabled())('the chat example in Chromium', () => {
     await expect.poll(async () => (await seen(page)).retryAts.length, poll).toBeGreaterThanOrEqual(4);
     expect((await seen(page)).states).toEqual(['open', 'reconnecting']);
     expect(s.connections).toHaveLength(1);
+    // Waiting offline is not failing: the attempt number stays that of the first retry.
+    expect(await page.$eval('#status', (el) => (el as HTMLElement).dataset['attempt'])).toBe('1');
 
     const back = Date.now();
     await browser!.context.setOffline(false);
