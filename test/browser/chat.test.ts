@@ -174,6 +174,25 @@ describe.skipIf(!browserSuiteEnabled())('the chat example in Chromium', () => {
     console.log(`browser: back online, connected again after ${resumed} ms`);
   });
 
+  it('makes a waiting attempt at once when the page becomes visible again', async () => {
+    const s = await server();
+    const page = await open(s, { name: 'gil' });
+    await s.stop();
+    // Wait for a wait long enough to tell "at once" from "when the countdown ends" (backoff with
+    // full jitter: each wait is random, and the caps grow 0.5, 1, 2, 4 s…).
+    await page.waitForFunction(() => Number(document.getElementById('status')?.dataset['retryAt']) - Date.now() > 2500, undefined, {
+      timeout: 15_000,
+      polling: 20,
+    });
+    const retryAt = Number(await page.$eval('#status', (el) => (el as HTMLElement).dataset['retryAt']));
+    await s.restart();
+    // What the browser sends when a tab comes back to the front.
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await waitForState(page, 'open');
+    expect(s.connections).toHaveLength(2);
+    expect(s.connections[1]!.at).toBeLessThan(retryAt - 1500);
+  }, 30_000);
+
   it('tells a server that still listens but stopped answering why it is dropped: 4000 heartbeat timeout', async () => {
     const s = await server();
     const page = await open(s, { name: 'frank', heartbeat: 300, heartbeatTimeout: 300 });
