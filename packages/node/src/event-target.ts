@@ -123,6 +123,11 @@ export class Listeners {
     this.byType.set(type, list);
   }
 
+  /** Whether any listener waits for `type`. */
+  has(type: string): boolean {
+    return this.byType.has(type);
+  }
+
   remove(type: string, callback: Callback | null | undefined, options?: ListenerOptions): void {
     const list = this.byType.get(type);
     if (list === undefined || callback === null || callback === undefined) return;

@@ -116,21 +116,29 @@ export type Handler<This, E> = ((this: This, event: E) => unknown) | null;
 
 type AnyListener = (event: AnyEvent) => unknown;
 
-interface Slot {
+/**
+ * The listener an `on<type>` attribute adds: a listener object (no closure), calling the current
+ * handler with the WebSocket as `this`.
+ */
+class Slot {
   handler: AnyListener;
-  readonly listener: AnyListener;
+  readonly target: ListenerTarget;
+
+  constructor(handler: AnyListener, target: ListenerTarget) {
+    this.handler = handler;
+    this.target = target;
+  }
+
+  handleEvent(event: AnyEvent): void {
+    this.handler.call(this.target, event);
+  }
 }
 
 interface ListenerTarget {
-  addEventListener(type: string, listener: AnyListener): void;
-  removeEventListener(type: string, listener: AnyListener): void;
+  addEventListener(type: string, listener: Slot): void;
+  removeEventListener(type: string, listener: Slot): void;
 }
 
-/**
- * The `on<type>` event handler attributes as HTML defines them: assigning a handler adds one
- * listener at that point in the listener order; assigning another replaces the function but keeps
- * the position; assigning null (or a non-function) removes it.
- */
 export class HandlerAttributes {
   private readonly slots = new Map<string, Slot>();
 
@@ -144,7 +152,7 @@ export class HandlerAttributes {
     const slot = this.slots.get(type);
     if (typeof value !== 'function') {
       if (slot !== undefined) {
-        this.target.removeEventListener(type, slot.listener);
+        this.target.removeEventListener(type, slot);
         this.slots.delete(type);
       }
       return;
@@ -154,14 +162,8 @@ export class HandlerAttributes {
       slot.handler = handler;
       return;
     }
-    const target = this.target;
-    const created: Slot = {
-      handler,
-      listener: (event) => {
-        created.handler.call(target, event);
-      },
-    };
+    const created = new Slot(handler, this.target);
     this.slots.set(type, created);
-    target.addEventListener(type, created.listener);
+    this.target.addEventListener(type, created);
   }
 }

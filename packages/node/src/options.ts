@@ -135,13 +135,16 @@ function count(value: number | undefined, name: string): number | undefined {
   return value;
 }
 
+/** No TLS options: one frozen object shared by every connection (only ever spread, never changed). */
+const NO_TLS: TlsOptions = Object.freeze({});
+
 function pickTls(source: TlsOptions | undefined): TlsOptions {
-  const out: Record<string, unknown> = {};
-  if (source === undefined) return out;
+  if (source === undefined) return NO_TLS;
+  let out: Record<string, unknown> | undefined;
   for (const name of TLS_OPTION_NAMES) {
-    if (source[name] !== undefined) out[name] = source[name];
+    if (source[name] !== undefined) (out ??= {})[name] = source[name];
   }
-  return out as TlsOptions;
+  return (out ?? NO_TLS) as TlsOptions;
 }
 
 function resolveDeflate(value: WebSocketOptions['perMessageDeflate']): ResolvedOptions['deflate'] {

@@ -12,6 +12,7 @@ import {
   TetherError,
   perMessageDeflateOffer,
   type ConnectionEvent,
+  type ConnectionHandler,
   type ConnectionOptions,
   type HandshakeInfo,
   type PerMessageDeflateAgreement,
@@ -21,7 +22,7 @@ import { dial } from './connect';
 import { decodeUtf8, encodeUtf8, type OutgoingMessage } from './data';
 import { Compressor, Decompressor } from './deflate';
 import type { ResolvedOptions } from './options';
-import { Outbox, type ReadyMessage } from './outbox';
+import { Outbox, type OutboxSink, type ReadyMessage } from './outbox';
 import { proxyFor, type ProxyConfig } from './proxy';
 import { extensionsHeader, refusedHandshake } from './handshake-view';
 import { headerList, redirectHeaders, resolveRedirect, withUrlCredentials, type HeaderList } from './redirect';
@@ -32,8 +33,9 @@ import { SocketWriter } from './writer';
 // protocol-level close. It reports plain callbacks; websocket.ts turns them into DOM events.
 
 export interface TransportEvents {
-  handshake(info: HandshakeInfo): void;
-  open(protocol: string, extensions: string): void;
+  /** The server answered the Upgrade request; `Transport#handshake` holds the view of it. */
+  handshake(): void;
+  open(protocol: string): void;
   message(data: string | Uint8Array): void;
   ping(data: Uint8Array): void;
   pong(data: Uint8Array): void;
@@ -47,9 +49,29 @@ export interface TransportEvents {
   drain(): void;
 }
 
-interface Attempt {
+/** One connection attempt (a redirect makes another): the core, and the handler it reports to. */
+class Attempt implements ConnectionHandler {
   readonly conn: ClientConnection;
   readonly proxy: ProxyConfig | undefined;
+
+  constructor(
+    private readonly transport: Transport,
+    url: string,
+    options: ConnectionOptions,
+    proxy: ResolvedOptions['proxy'],
+    env: ResolvedOptions['env'],
+  ) {
+    this.conn = new ClientConnection(url, options, this);
+    this.proxy = proxyFor(this.conn.request.target, proxy, env);
+  }
+
+  onWrite(bytes: Uint8Array): void {
+    this.transport.onWrite(this, bytes);
+  }
+
+  onEvent(event: ConnectionEvent): void {
+    this.transport.onEvent(this, event);
+  }
 }
 
 interface PendingRedirect {
@@ -63,7 +85,7 @@ interface PendingRedirect {
 const ALLOC = (size: number): Uint8Array => Buffer.allocUnsafe(size);
 const UTF8: Utf8Routines = { validate: isUtf8, decode: decodeUtf8, encode: encodeUtf8 };
 
-export class Transport {
+export class Transport implements OutboxSink {
   private attempt: Attempt;
   private headers: HeaderList;
   private socket: net.Socket | null = null;
@@ -83,6 +105,8 @@ export class Transport {
   private ended: { code: number; reason: string; wasClean: boolean } | null = null;
   private finished = false;
   private frames: Uint8Array[] | null = null;
+  /** The view of a handshake the server refused (a 3xx followed, or a failure); null once one opens. */
+  private refused: HandshakeInfo | null = null;
   private readonly writer: SocketWriter;
 
   /** @throws TetherError for a bad URL, subprotocol, header or proxy (caller misuse). */
@@ -116,13 +140,24 @@ export class Transport {
     if (o.maxHeaderBytes !== undefined) connection.maxHeaderBytes = o.maxHeaderBytes;
     if (o.fragmentSize !== undefined) connection.fragmentSize = o.fragmentSize;
     if (o.deflate !== null) connection.extensions = [perMessageDeflateOffer({ clientMaxWindowBits: true, ...o.deflate.offer })];
-    const conn: ClientConnection = new ClientConnection(url, connection, {
-      onWrite: (bytes) => this.onWrite(conn, bytes),
-      onEvent: (event) => {
-        if (this.attempt.conn === conn) this.onEvent(conn, event);
-      },
-    });
-    return { conn, proxy: proxyFor(conn.request.target, o.proxy, o.env) };
+    return new Attempt(this, url, connection, o.proxy, o.env);
+  }
+
+  /** What the last opening handshake sent and received (built on first use); null before an answer. */
+  get handshake(): HandshakeInfo | null {
+    return this.refused ?? this.attempt.conn.handshake ?? null;
+  }
+
+  /** `scheme://host[:port]` of the URL connected to (after redirects, the last one). */
+  get origin(): string {
+    const target = this.attempt.conn.request.target;
+    return `${target.secure ? 'wss:' : 'ws:'}//${target.host}`;
+  }
+
+  /** The `Sec-WebSocket-Extensions` value of the handshake that opened the connection, or "". */
+  get extensions(): string {
+    const info = this.attempt.conn.handshake;
+    return info === undefined ? '' : extensionsHeader(info);
   }
 
   private dial(): void {
@@ -192,7 +227,10 @@ export class Transport {
 
   // ---- Events from the protocol core ----
 
-  private onEvent(conn: ClientConnection, event: ConnectionEvent): void {
+  /** @internal An event from an attempt's core; those of an attempt given up are ignored. */
+  onEvent(attempt: Attempt, event: ConnectionEvent): void {
+    if (this.attempt !== attempt) return;
+    const conn = attempt.conn;
     switch (event.type) {
       case 'open':
         this.onOpen(event);
@@ -227,19 +265,17 @@ export class Transport {
       this.compressor = new Compressor(agreed, deflate.level, deflate.memLevel);
       this.decompressor = new Decompressor(agreed, this.options.maxPayload ?? PROTOCOL_DEFAULTS.maxPayload);
     }
-    this.outbox = new Outbox(
-      { transmit: (message, compressed) => this.transmit(message, compressed), fail: (error) => this.fail(error) },
-      this.compressor,
-      deflate?.threshold ?? 0,
-    );
-    this.events.handshake(event.handshake);
-    this.events.open(event.protocol, extensionsHeader(event.handshake));
+    this.outbox = new Outbox(this, this.compressor, deflate?.threshold ?? 0);
+    this.refused = null;
+    this.events.handshake();
+    this.events.open(event.protocol);
   }
 
   private onError(conn: ClientConnection, error: TetherError): void {
     // A refusal by the server (not by a proxy) still shows in the handshake view.
     if (error instanceof HandshakeError && error.status > 0 && error.code !== ErrorCode.PROXY_FAILED) {
-      this.events.handshake(refusedHandshake(conn.request, error));
+      this.refused = refusedHandshake(conn.request, error);
+      this.events.handshake();
     }
     if (error instanceof HandshakeError && error.code === ErrorCode.HANDSHAKE_REDIRECT && this.options.followRedirects) {
       if (this.redirects >= this.options.maxRedirects) {
@@ -334,7 +370,7 @@ export class Transport {
   }
 
   /** Fails the connection for an error on this side (zlib, a Blob): close 1011 unless it says otherwise. */
-  private fail(error: TetherError): void {
+  fail(error: TetherError): void {
     const conn = this.attempt.conn;
     conn.fail(error instanceof ProtocolError ? error : new ProtocolError(error.code, CloseCode.InternalError, error.message, { cause: error }));
   }
@@ -386,7 +422,8 @@ export class Transport {
     conn.connectionLost(error);
   }
 
-  private transmit(message: ReadyMessage, compressed: boolean): void {
+  /** Sends one message through the core now (the outbox calls this, in order). */
+  transmit(message: ReadyMessage, compressed: boolean): void {
     const conn = this.attempt.conn;
     const frames: Uint8Array[] = (this.frames = []);
     try {
@@ -399,8 +436,9 @@ export class Transport {
     this.writer.writeMessage(frames, message.size);
   }
 
-  private onWrite(conn: ClientConnection, bytes: Uint8Array): void {
-    if (this.attempt.conn !== conn) return;
+  /** @internal Bytes from an attempt's core; those of an attempt given up are dropped. */
+  onWrite(attempt: Attempt, bytes: Uint8Array): void {
+    if (this.attempt !== attempt) return;
     if (this.frames !== null) this.frames.push(bytes);
     else this.writer.write(bytes);
   }

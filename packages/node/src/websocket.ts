@@ -13,7 +13,7 @@ import {
   type WebSocketEventMap,
 } from './events';
 import { DEFAULTS, resolveOptions, type BinaryType, type WebSocketOptions } from './options';
-import { Transport } from './transport';
+import { Transport, type TransportEvents } from './transport';
 
 const BINARY_TYPES: ReadonlySet<string> = new Set<BinaryType>(['nodebuffer', 'arraybuffer', 'blob']);
 
@@ -38,6 +38,97 @@ function controlData(data: string | ArrayBuffer | ArrayBufferView | undefined): 
  * Every failure is an `error` event carrying a typed `TetherError`, then a `close` event; a
  * connection that never opened closes with 1006. Nothing is thrown from inside the event loop.
  */
+/**
+ * A WebSocket's state and the transport's callbacks, in one object per connection (its methods on a
+ * prototype, not eleven closures): what the transport reports becomes state and DOM events here.
+ */
+class Link implements TransportEvents {
+  state: ReadyState = ReadyState.CONNECTING;
+  protocol = '';
+  /** null once open: computed from the handshake when first read. */
+  extensions: string | null = '';
+  binaryType: BinaryType;
+  /** `scheme://host[:port]` of the URL connected to, for MessageEvent.origin. */
+  origin = '';
+  transport!: Transport;
+  readonly listeners: Listeners;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    binaryType: BinaryType,
+    signal: AbortSignal | undefined,
+  ) {
+    this.binaryType = binaryType;
+    this.listeners = new Listeners(ws);
+    this.signal = signal;
+    this.onAbort = signal === undefined ? undefined : () => this.abortBySignal();
+  }
+
+  handshake(): void {
+    // Nobody listening, nothing to build: the view is made when `handshake` is first read.
+    if (this.listeners.has('handshake')) this.ws.dispatchEvent(new HandshakeEvent('handshake', { handshake: this.transport.handshake! }));
+  }
+
+  open(protocol: string): void {
+    this.origin = this.transport.origin;
+    this.protocol = protocol;
+    this.extensions = null;
+    this.state = ReadyState.OPEN;
+    this.ws.dispatchEvent(new WebSocketEvent('open'));
+  }
+
+  message(data: string | Uint8Array): void {
+    // WHATWG: a message received once close() was called is not delivered.
+    if (this.state !== ReadyState.OPEN) return;
+    const payload = typeof data === 'string' ? data : binaryMessage(data, this.binaryType);
+    this.ws.dispatchEvent(new MessageEvent('message', { data: payload, origin: this.origin }));
+  }
+
+  ping(data: Uint8Array): void {
+    this.ws.dispatchEvent(new MessageEvent('ping', { data: asBuffer(data), origin: this.origin }));
+  }
+
+  pong(data: Uint8Array): void {
+    this.ws.dispatchEvent(new MessageEvent('pong', { data: asBuffer(data), origin: this.origin }));
+  }
+
+  redirect(status: number, location: string, crossOrigin: boolean): void {
+    this.ws.dispatchEvent(new RedirectEvent('redirect', { status, location, crossOrigin }));
+  }
+
+  error(error: TetherError): void {
+    this.ws.dispatchEvent(new ErrorEvent('error', { error }));
+  }
+
+  closing(): void {
+    this.state = ReadyState.CLOSING;
+  }
+
+  close(code: number, reason: string, wasClean: boolean, error: TetherError | undefined): void {
+    this.state = ReadyState.CLOSED;
+    if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort);
+    this.ws.dispatchEvent(new CloseEvent('close', { code, reason, wasClean, error }));
+  }
+
+  drain(): void {
+    this.ws.dispatchEvent(new WebSocketEvent('drain'));
+  }
+
+  /** The signal given in the options was aborted. */
+  private abortBySignal(): void {
+    const reason: unknown = this.signal?.reason;
+    if (this.state === ReadyState.OPEN) {
+      this.ws.close(1000);
+      return;
+    }
+    if (this.state === ReadyState.CLOSED) return;
+    this.state = ReadyState.CLOSING;
+    this.transport.abort(new TetherError(ErrorCode.ABORTED, 'the connection was aborted by its signal', { cause: reason }));
+  }
+}
+
 export class WebSocket extends EventTarget {
   static readonly CONNECTING = ReadyState.CONNECTING;
   static readonly OPEN = ReadyState.OPEN;
@@ -57,18 +148,9 @@ export class WebSocket extends EventTarget {
     return ReadyState.CLOSED;
   }
 
-  private state: ReadyState = ReadyState.CONNECTING;
-  private protocolValue = '';
-  private extensionsValue = '';
-  private binaryTypeValue: BinaryType;
-  private handshakeValue: HandshakeInfo | null = null;
-  /** `scheme://host[:port]` of the URL connected to, for MessageEvent.origin. */
-  private origin = '';
+  private readonly link: Link;
   private readonly transport: Transport;
-  private readonly listeners = new Listeners(this);
   private readonly handlers = new HandlerAttributes(this);
-  private readonly signal: AbortSignal | undefined;
-  private readonly onAbort = (): void => this.abortBySignal();
 
   /**
    * @param url `ws:`, `wss:`, or `http:` / `https:` (mapped to them); credentials in it are sent as
@@ -81,45 +163,14 @@ export class WebSocket extends EventTarget {
     super();
     const opts: WebSocketOptions = isOptions(protocols) ? protocols : { ...options, ...(protocols === undefined ? {} : { protocols }) };
     const resolved = resolveOptions(opts);
-    this.binaryTypeValue = opts.binaryType ?? DEFAULTS.binaryType;
-    if (!BINARY_TYPES.has(this.binaryTypeValue)) throw new TetherError(ErrorCode.INVALID_ARGUMENT, `invalid binaryType ${String(opts.binaryType)}`);
-    this.transport = new Transport(typeof url === 'string' ? url : url.href, resolved, {
-      handshake: (info) => {
-        this.handshakeValue = info;
-        this.dispatchEvent(new HandshakeEvent('handshake', { handshake: info }));
-      },
-      open: (protocol, extensions) => {
-        const url = new URL(this.transport.url);
-        this.origin = `${url.protocol}//${url.host}`;
-        this.protocolValue = protocol;
-        this.extensionsValue = extensions;
-        this.state = ReadyState.OPEN;
-        this.dispatchEvent(new WebSocketEvent('open'));
-      },
-      message: (data) => {
-        // WHATWG: a message received once close() was called is not delivered.
-        if (this.state !== ReadyState.OPEN) return;
-        const payload = typeof data === 'string' ? data : binaryMessage(data, this.binaryTypeValue);
-        this.dispatchEvent(new MessageEvent('message', { data: payload, origin: this.origin }));
-      },
-      ping: (data) => this.dispatchEvent(new MessageEvent('ping', { data: asBuffer(data), origin: this.origin })),
-      pong: (data) => this.dispatchEvent(new MessageEvent('pong', { data: asBuffer(data), origin: this.origin })),
-      redirect: (status, location, crossOrigin) => this.dispatchEvent(new RedirectEvent('redirect', { status, location, crossOrigin })),
-      error: (error) => this.dispatchEvent(new ErrorEvent('error', { error })),
-      closing: () => {
-        this.state = ReadyState.CLOSING;
-      },
-      close: (code, reason, wasClean, error) => {
-        this.state = ReadyState.CLOSED;
-        this.signal?.removeEventListener('abort', this.onAbort);
-        this.dispatchEvent(new CloseEvent('close', { code, reason, wasClean, error }));
-      },
-      drain: () => this.dispatchEvent(new WebSocketEvent('drain')),
-    });
-    this.signal = resolved.signal;
-    if (this.signal !== undefined) {
-      if (this.signal.aborted) process.nextTick(this.onAbort);
-      else this.signal.addEventListener('abort', this.onAbort, { once: true });
+    const binaryType = opts.binaryType ?? DEFAULTS.binaryType;
+    if (!BINARY_TYPES.has(binaryType)) throw new TetherError(ErrorCode.INVALID_ARGUMENT, `invalid binaryType ${String(opts.binaryType)}`);
+    const link = (this.link = new Link(this, binaryType, resolved.signal));
+    this.transport = link.transport = new Transport(typeof url === 'string' ? url : url.href, resolved, link);
+    const { signal, onAbort } = link;
+    if (signal !== undefined && onAbort !== undefined) {
+      if (signal.aborted) process.nextTick(onAbort);
+      else signal.addEventListener('abort', onAbort, { once: true });
     }
   }
 
@@ -129,17 +180,17 @@ export class WebSocket extends EventTarget {
   }
 
   get readyState(): ReadyState {
-    return this.state;
+    return this.link.state;
   }
 
   /** The subprotocol the server chose, or "". */
   get protocol(): string {
-    return this.protocolValue;
+    return this.link.protocol;
   }
 
   /** The `Sec-WebSocket-Extensions` the server answered with, or "". */
   get extensions(): string {
-    return this.extensionsValue;
+    return (this.link.extensions ??= this.transport.extensions);
   }
 
   /**
@@ -151,17 +202,17 @@ export class WebSocket extends EventTarget {
   }
 
   get binaryType(): BinaryType {
-    return this.binaryTypeValue;
+    return this.link.binaryType;
   }
 
   /** An unknown value is ignored, as browsers do. */
   set binaryType(value: BinaryType) {
-    if (BINARY_TYPES.has(value)) this.binaryTypeValue = value;
+    if (BINARY_TYPES.has(value)) this.link.binaryType = value;
   }
 
   /** What the opening handshake sent and received, once the server answered; null before. */
   get handshake(): HandshakeInfo | null {
-    return this.handshakeValue;
+    return this.transport.handshake;
   }
 
   /**
@@ -170,9 +221,9 @@ export class WebSocket extends EventTarget {
    * @throws TetherError ERR_INVALID_STATE while connecting
    */
   send(data: SendData): void {
-    if (this.state === ReadyState.CONNECTING) throw new TetherError(ErrorCode.INVALID_STATE, 'send() before the connection is open');
+    if (this.link.state === ReadyState.CONNECTING) throw new TetherError(ErrorCode.INVALID_STATE, 'send() before the connection is open');
     const message = outgoing(data);
-    if (this.state !== ReadyState.OPEN) this.transport.discard(message.size);
+    if (this.link.state !== ReadyState.OPEN) this.transport.discard(message.size);
     else this.transport.send(message);
   }
 
@@ -197,14 +248,14 @@ export class WebSocket extends EventTarget {
     if (text !== undefined && Buffer.byteLength(text, 'utf8') > MAX_CLOSE_REASON_BYTES) {
       throw new TetherError(ErrorCode.INVALID_ARGUMENT, `the close reason is longer than ${MAX_CLOSE_REASON_BYTES} bytes`);
     }
-    if (this.state === ReadyState.CLOSING || this.state === ReadyState.CLOSED) return;
-    if (this.state === ReadyState.CONNECTING) {
-      this.state = ReadyState.CLOSING;
+    if (this.link.state === ReadyState.CLOSING || this.link.state === ReadyState.CLOSED) return;
+    if (this.link.state === ReadyState.CONNECTING) {
+      this.link.state = ReadyState.CLOSING;
       // The events come later, as in browsers, not from inside this call.
       process.nextTick(() => this.transport.abort(new TetherError(ErrorCode.ABORTED, 'close() was called before the connection opened')));
       return;
     }
-    this.state = ReadyState.CLOSING;
+    this.link.state = ReadyState.CLOSING;
     this.transport.close(checked, text);
   }
 
@@ -222,28 +273,17 @@ export class WebSocket extends EventTarget {
   }
 
   private control(data: string | ArrayBuffer | ArrayBufferView | undefined, send: (bytes: Uint8Array) => void): void {
-    if (this.state === ReadyState.CONNECTING) throw new TetherError(ErrorCode.INVALID_STATE, 'cannot ping before the connection is open');
+    if (this.link.state === ReadyState.CONNECTING) throw new TetherError(ErrorCode.INVALID_STATE, 'cannot ping before the connection is open');
     const bytes = controlData(data);
     if (bytes.length > 125) throw new TetherError(ErrorCode.INVALID_ARGUMENT, 'a ping or pong carries at most 125 bytes');
-    if (this.state === ReadyState.OPEN) send(bytes);
+    if (this.link.state === ReadyState.OPEN) send(bytes);
   }
 
   /** Drops the connection at once, without a closing handshake: error ERR_ABORTED, then close 1006. */
   terminate(): void {
-    if (this.state === ReadyState.CLOSED) return;
-    this.state = ReadyState.CLOSING;
+    if (this.link.state === ReadyState.CLOSED) return;
+    this.link.state = ReadyState.CLOSING;
     process.nextTick(() => this.transport.abort(new TetherError(ErrorCode.ABORTED, 'terminate() was called')));
-  }
-
-  private abortBySignal(): void {
-    const reason: unknown = this.signal?.reason;
-    if (this.state === ReadyState.OPEN) {
-      this.close(1000);
-      return;
-    }
-    if (this.state === ReadyState.CLOSED) return;
-    this.state = ReadyState.CLOSING;
-    this.transport.abort(new TetherError(ErrorCode.ABORTED, 'the connection was aborted by its signal', { cause: reason }));
   }
 
   // ---- Event handler attributes (onopen, onmessage, ...) ----
@@ -278,17 +318,17 @@ export class WebSocket extends EventTarget {
   override addEventListener<K extends keyof WebSocketEventMap>(type: K, listener: Listener<WebSocketEventMap[K]> | null, options?: ListenerOptions): void;
   override addEventListener(type: string, listener: Listener<AnyEvent> | null, options?: ListenerOptions): void;
   override addEventListener(type: string, listener: Listener<never> | null, options?: ListenerOptions): void {
-    this.listeners.add(type, listener, options);
+    this.link.listeners.add(type, listener, options);
   }
 
   override removeEventListener<K extends keyof WebSocketEventMap>(type: K, listener: Listener<WebSocketEventMap[K]> | null, options?: ListenerOptions): void;
   override removeEventListener(type: string, listener: Listener<AnyEvent> | null, options?: ListenerOptions): void;
   override removeEventListener(type: string, listener: Listener<never> | null, options?: ListenerOptions): void {
-    this.listeners.remove(type, listener, options);
+    this.link.listeners.remove(type, listener, options);
   }
 
   /** Dispatches to this WebSocket's listeners (its own events, or a DOM Event a caller made). */
   override dispatchEvent(event: AnyEvent): boolean {
-    return this.listeners.dispatch(event);
+    return this.link.listeners.dispatch(event);
   }
 }

@@ -2,15 +2,16 @@ import { encodeClosePayload, parseClosePayload } from './close';
 import { CloseCode, DEFAULTS, Opcode, ReadyState } from './constants';
 import { ErrorCode, HandshakeError, ProtocolError, TetherError } from './errors';
 import { encodeFrame, randomMaskKey, type Allocator, type MaskKeyGenerator } from './frame-encoder';
-import { FrameParser, type FrameHeader } from './frame-parser';
+import { FrameParser, type FrameHeader, type FrameSink } from './frame-parser';
 import {
   buildHandshakeRequest,
+  computeAccept,
   validateHandshakeResponse,
   type HandshakeRequest,
   type HandshakeRequestOptions,
   type HandshakeResult,
 } from './handshake';
-import { HttpResponseParser, type HttpResponse } from './http-response';
+import { HttpResponseParser, parseResponseHead, type HttpResponse } from './http-response';
 import { textDecoder, textEncoder } from './runtime';
 import { Utf8Validator } from './utf8';
 
@@ -122,6 +123,9 @@ export class ClientConnection {
   private readonly utf8: Utf8Routines;
   /** Dropped once the handshake is over: an open connection keeps nothing of it but `request`. */
   private responseParser: HttpResponseParser | undefined;
+  /** The server's 101 response head, as Latin-1 text; the handshake view is built from it on demand. */
+  private responseHead: string | undefined = undefined;
+  private handshakeView: HandshakeInfo | undefined = undefined;
   private readonly parser: FrameParser;
   private readonly validator = new Utf8Validator();
   private rsv1Allowed = false;
@@ -153,11 +157,9 @@ export class ClientConnection {
     if (options.maxHeaderBytes !== undefined) limits.maxHeaderBytes = options.maxHeaderBytes;
     if (options.maxHeaderCount !== undefined) limits.maxHeaderCount = options.maxHeaderCount;
     this.responseParser = new HttpResponseParser(limits);
-    this.parser = new FrameParser({
-      onHeader: (h) => this.onHeader(h),
-      onPayload: (data) => this.onPayload(data),
-      onFrameEnd: () => this.onFrameEnd(),
-    });
+    // The connection is its own frame sink (its private onHeader, onPayload and onFrameEnd): no
+    // closures and no sink object kept per connection.
+    this.parser = new FrameParser(this as unknown as FrameSink);
   }
 
   get readyState(): ReadyState {
@@ -182,7 +184,7 @@ export class ClientConnection {
   /** Feeds bytes received from the server: any size, down to one byte at a time. */
   receive(chunk: Uint8Array): void {
     if (this.stateValue === ReadyState.CONNECTING) {
-      let parsed: { response: HttpResponse; rest: Uint8Array } | undefined;
+      let parsed: { response: HttpResponse; rest: Uint8Array; head: string } | undefined;
       let result: HandshakeResult;
       try {
         parsed = this.responseParser!.push(chunk);
@@ -193,8 +195,9 @@ export class ClientConnection {
         return;
       }
       this.responseParser = undefined;
+      this.responseHead = parsed.head;
       // Outside the try: an exception from an open listener is the listener's, not a bad handshake.
-      this.open(parsed.response, result);
+      this.open(result);
       if (parsed.rest.length === 0 || this.isClosed()) return;
       chunk = parsed.rest;
     }
@@ -212,24 +215,42 @@ export class ClientConnection {
   }
 
   // RFC 6455 §4.1: the response was validated; the connection is established.
-  private open(response: HttpResponse, result: HandshakeResult): void {
+  private open(result: HandshakeResult): void {
     this.rsv1Allowed = result.extensions.some((e) => e.name === 'permessage-deflate');
     this.stateValue = ReadyState.OPEN;
+    const conn = this;
     this.handler.onEvent({
       type: 'open',
       protocol: result.protocol,
       extensions: result.extensions,
-      handshake: {
-        url: this.request.target.href,
-        key: this.request.key,
-        requestHeaders: this.request.headers,
+      // Built when first read: most connections never look at it.
+      get handshake(): HandshakeInfo {
+        return conn.handshake!;
+      },
+    });
+  }
+
+  /**
+   * What the opening handshake sent and received, once the server's 101 was accepted (undefined
+   * before). A connection keeps only the request and the response head as text; this view is
+   * built from them the first time it is asked for, and the same object is returned after that.
+   */
+  get handshake(): HandshakeInfo | undefined {
+    if (this.handshakeView === undefined && this.responseHead !== undefined) {
+      const request = this.request;
+      const response = parseResponseHead(this.responseHead);
+      this.handshakeView = {
+        url: request.target.href,
+        key: request.key,
+        requestHeaders: request.headers,
         status: response.status,
         statusText: response.statusText,
         responseHeaders: response.rawHeaders,
-        expectedAccept: result.expectedAccept,
-        receivedAccept: result.receivedAccept,
-      },
-    });
+        expectedAccept: computeAccept(request.key),
+        receivedAccept: (response.headers['sec-websocket-accept'] ?? '').trim(),
+      };
+    }
+    return this.handshakeView;
   }
 
   private failHandshake(error: TetherError): void {

@@ -181,21 +181,55 @@ export function buildHandshakeRequest(url: string | { href: string }, options: H
   }
   headers.push(...extra);
 
-  let text = `GET ${target.resource} HTTP/1.1\r\n`;
-  for (const [name, value] of headers) text += `${name}: ${value}\r\n`;
-  text += '\r\n';
-  return {
-    target,
-    key,
-    protocols,
-    extensions,
-    headers,
-    text,
-    // Encoded when asked for (once, by the transport), so an open connection does not keep it.
-    get bytes() {
-      return textEncoder.encode(text);
-    },
-  };
+  // One flat string (a join, not a chain of concatenations): an open connection keeps only this.
+  const lines = [`GET ${target.resource} HTTP/1.1\r\n`];
+  for (const [name, value] of headers) lines.push(`${name}: ${value}\r\n`);
+  lines.push('\r\n');
+  return new CompactRequest(target, key, protocols.length === 0 ? NONE : protocols, extensions.length === 0 ? NONE : extensions, lines.join(''));
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * A request kept compactly, since every open connection holds one: the header lines and the bytes
+ * are derived from `text` when asked for (once, by the transport, for the bytes).
+ */
+class CompactRequest implements HandshakeRequest {
+  readonly target: WebSocketTarget;
+  readonly key: string;
+  readonly protocols: readonly string[];
+  readonly extensions: readonly ExtensionOffer[];
+  readonly text: string;
+  private headerLines: ReadonlyArray<readonly [string, string]> | undefined;
+
+  constructor(target: WebSocketTarget, key: string, protocols: readonly string[], extensions: readonly ExtensionOffer[], text: string) {
+    this.target = target;
+    this.key = key;
+    this.protocols = protocols;
+    this.extensions = extensions;
+    this.text = text;
+    this.headerLines = undefined;
+  }
+
+  get headers(): ReadonlyArray<readonly [string, string]> {
+    if (this.headerLines === undefined) {
+      // Names are tokens (no colon) and values hold no CR or LF: each line splits at its first ": ".
+      const lines = this.text.split('\r\n');
+      const out: Array<readonly [string, string]> = [];
+      for (let i = 1; i < lines.length; i++) {
+        const line = lines[i]!;
+        if (line === '') continue;
+        const colon = line.indexOf(': ');
+        out.push([line.slice(0, colon), line.slice(colon + 2)]);
+      }
+      this.headerLines = out;
+    }
+    return this.headerLines;
+  }
+
+  get bytes(): Uint8Array {
+    return textEncoder.encode(this.text);
+  }
 }
 
 /** What a valid 101 response settled. */

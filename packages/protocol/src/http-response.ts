@@ -42,7 +42,7 @@ export class HttpResponseParser {
   }
 
   /** @throws HandshakeError when the head is malformed or over a limit. */
-  push(chunk: Uint8Array): { response: HttpResponse; rest: Uint8Array } | undefined {
+  push(chunk: Uint8Array): { response: HttpResponse; rest: Uint8Array; head: string } | undefined {
     const data = this.append(chunk);
     for (let i = this.scanFrom; i < data.length; i++) {
       if (data[i] !== LF) continue;
@@ -58,10 +58,11 @@ export class HttpResponseParser {
       if (this.lines === 0) malformed('an empty line before the status line');
       // The blank line that ends the head (RFC 9112 §2.1); what follows belongs to the WebSocket.
       if (i + 1 > this.maxHeaderBytes) this.tooLarge();
-      const response = parseHead(data.subarray(0, lineStart));
+      const head = latin1(data.subarray(0, lineStart));
+      const response = parseResponseHead(head);
       const rest = data.subarray(i + 1);
       this.buffered = new Uint8Array(0);
-      return { response, rest };
+      return { response, rest, head };
     }
     this.scanFrom = data.length;
     if (data.length > this.maxHeaderBytes) this.tooLarge();
@@ -97,9 +98,13 @@ function malformed(detail: string): never {
   throw new HandshakeError(ErrorCode.HTTP_MALFORMED, `malformed HTTP response: ${detail}`);
 }
 
-/** RFC 9112 §4 (status line) and §5 (field lines); obsolete line folding is rejected. */
-function parseHead(head: Uint8Array): HttpResponse {
-  const lines = latin1(head).split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+/**
+ * Parses a response head (status line and header lines, as Latin-1 text, without the blank line):
+ * RFC 9112 §4 (status line) and §5 (field lines); obsolete line folding is rejected.
+ * @throws HandshakeError ERR_HTTP_MALFORMED
+ */
+export function parseResponseHead(head: string): HttpResponse {
+  const lines = head.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
   const statusLine = lines[0] ?? '';
   const match = /^HTTP\/1\.[01] (\d{3})(?: ([^\r\n]*))?$/.exec(statusLine);
   if (!match) malformed('bad status line');
