@@ -13,17 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'tether-typedoc-'));
 const KNOWN_UNDOCUMENTED = new Set([
-  'client.ClientEvents',
-  'client.ClientOptions',
-  'client.DropEvent',
-  'client.DropReason',
-  'client.HeartbeatOptions',
-  'client.LifecycleEvents',
-  'client.OverflowPolicy',
-  'client.QueueOptions',
-  'client.ReconnectOptions',
-  'client.RequestOptions',
-  'client.StandardResult',
   'node.CloseEventInit',
   'node.Listener',
   'node.ListenerOptions',

@@ -55,7 +55,9 @@ export interface CloseEvent extends CloseInfo {
 /** An error about one message carries the raw data it was about. */
 export type ClientError = TetherError & { readonly data?: RawData };
 
+/** Why the queue gave a message up: it was full, it outlived its `ttl`, or `queue.clear()` was called. */
 export type DropReason = 'overflow' | 'expired' | 'cleared';
+/** The `drop` event: a message the queue gave up, why, and the error its `written()` rejects with. */
 export interface DropEvent<Out> {
   readonly message: Out;
   readonly reason: DropReason;
@@ -67,8 +69,13 @@ export type SendResult =
   | { readonly status: 'sent' | 'queued'; written(): Promise<void> }
   | { readonly status: 'rejected'; readonly error: TetherError; written(): Promise<void> };
 
+/**
+ * What gives way when the queue is full: the oldest queued message (`drop-oldest`), the new one
+ * (`drop-newest`, reported as dropped), or nothing, the send being rejected with `ERR_QUEUE_FULL` (`error`).
+ */
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error';
 
+/** Bounds of the queue that keeps messages sent while the connection is not open. */
 export interface QueueOptions {
   /** Most messages kept while not connected (default 1000). */
   maxCount?: number;
@@ -80,6 +87,7 @@ export interface QueueOptions {
   overflow?: OverflowPolicy;
 }
 
+/** Exponential backoff with jitter between attempts; see docs/client.md for the edges. */
 export interface ReconnectOptions {
   /** Delay cap of the first retry, in ms (default 500). */
   initialDelay?: number;
@@ -95,6 +103,10 @@ export interface ReconnectOptions {
   minUptime?: number;
 }
 
+/**
+ * Heartbeats: after `interval` ms of silence a probe goes out (a ping where the transport can send
+ * one, else `message`); no sign of life within `timeout` closes the connection with 4000 and reconnects.
+ */
 export interface HeartbeatOptions {
   /** Milliseconds of silence before a probe (default 25000). */
   interval?: number;
@@ -109,6 +121,7 @@ export interface HeartbeatOptions {
   isReply?: (data: RawData) => boolean;
 }
 
+/** Options of one `client.request(...)`. */
 export interface RequestOptions {
   /** Milliseconds to wait for the reply (default: the client's `requests.timeout`, 10000). */
   timeout?: number;
@@ -130,6 +143,7 @@ export type ReplyOf<In, K extends string, R, M> = Tag<M, K> extends keyof R
       ? Narrow<In, K, Tag<M, K>>
       : In;
 
+/** The client's own events (never produced by routing a message), with their listener shapes. */
 export interface LifecycleEvents<In, Out> {
   open: (info: { readonly protocol: string }) => void;
   message: (message: In) => void;
@@ -145,15 +159,17 @@ export type RoutedEvents<In, K extends string> = {
   [V in Exclude<Tag<In, K>, keyof LifecycleEvents<In, unknown>>]: (message: Narrow<In, K, V>) => void;
 };
 
+/** Every event a client emits: its lifecycle events and one event per routed message type. */
 export type ClientEvents<In, Out, K extends string> = LifecycleEvents<In, Out> & RoutedEvents<In, K>;
 
+/** Options of `createClient`; only `url` is required. docs/client.md describes each one. */
 export interface ClientOptions<In, Out, K extends string = 'type'> {
   /** `ws:` or `wss:` URL, or a function giving one before each attempt (to refresh a token). */
   url: Resolvable<string>;
   protocols?: Resolvable<string | string[] | undefined>;
   /** Handshake headers where the transport takes them (Node); ignored by browsers. */
   headers?: Resolvable<Record<string, string> | undefined>;
-  /** A WHATWG-compatible `WebSocket` constructor; defaults to `ws` in Node and the native one in browsers. */
+  /** A WHATWG-compatible `WebSocket` constructor; defaults to Tether's own (`@tether/node`) in Node and the native one in browsers. */
   transport?: WebSocketConstructor;
   /** `json` (default), `text`, `binary` or your own `{ encode, decode }`. */
   codec?: 'json' | 'text' | 'binary' | Codec<In, Out>;
