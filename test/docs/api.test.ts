@@ -18,17 +18,6 @@ const KNOWN_UNDOCUMENTED = new Set([
   'node.ListenerOptions',
   'node.ProxyConfig',
   'node.WebSocketEventMap',
-  'protocol.ConnectionHandler',
-  'protocol.ConnectionOptions',
-  'protocol.ConnectionEvent',
-  'protocol.FrameOptions',
-  'protocol.HandshakeRequest',
-  'protocol.HandshakeRequestOptions',
-  'protocol.HeaderInit',
-  'protocol.HttpResponseLimits',
-  'protocol.PERMESSAGE_DEFLATE',
-  'protocol.defaultAllocator',
-  'protocol.randomMaskKey',
 ]);
 
 interface Reflection {

@@ -27,6 +27,7 @@ export interface HandshakeInfo {
   readonly receivedAccept: string;
 }
 
+/** What a `ClientConnection` reports through `onEvent`, synchronously and in order. */
 export type ConnectionEvent =
   | { readonly type: 'open'; readonly protocol: string; readonly extensions: HandshakeResult['extensions']; readonly handshake: HandshakeInfo }
   /** A complete message: a string for text, bytes for binary (a view into the received chunk where it fits in one). */
@@ -42,6 +43,7 @@ export type ConnectionEvent =
    */
   | { readonly type: 'close'; readonly code: number; readonly reason: string; readonly wasClean: boolean };
 
+/** Where a `ClientConnection` puts its output: bytes to write and events. */
 export interface ConnectionHandler {
   /** Bytes to write to the transport, in order. */
   onWrite(data: Uint8Array): void;
@@ -58,6 +60,7 @@ export interface Utf8Routines {
   encode?(text: string): Uint8Array;
 }
 
+/** Options of a `ClientConnection`: the handshake's, limits, fragmentation and runtime hooks. */
 export interface ConnectionOptions extends HandshakeRequestOptions {
   /** Largest frame or message accepted; more is failed with 1009. */
   maxPayload?: number;

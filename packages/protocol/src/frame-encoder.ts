@@ -6,9 +6,12 @@ export type Allocator = (size: number) => Uint8Array;
 /** Returns 4 unpredictable bytes for a masking key (RFC 6455 §5.3); tests inject a fixed one. */
 export type MaskKeyGenerator = () => Uint8Array;
 
+/** `new Uint8Array(size)`: the allocator used when a runtime gives none. */
 export const defaultAllocator: Allocator = (size) => new Uint8Array(size);
+/** Four bytes from the platform CSPRNG, drawn from a pooled buffer: the default masking keys. */
 export const randomMaskKey: MaskKeyGenerator = () => randomBytes(4);
 
+/** How `encodeFrame` writes one frame. */
 export interface FrameOptions {
   fin: boolean;
   rsv1: boolean;

@@ -80,8 +80,10 @@ export interface ExtensionOffer<Agreed = unknown> {
   accept(params: ExtensionElement['params']): Agreed;
 }
 
+/** Extra request headers: an object, or name/value pairs (which may repeat a name). */
 export type HeaderInit = Readonly<Record<string, string>> | Iterable<readonly [string, string]>;
 
+/** What goes into the opening handshake request besides the URL. */
 export interface HandshakeRequestOptions {
   /** Defaults to a fresh `generateKey()`. */
   key?: string;
@@ -91,6 +93,7 @@ export interface HandshakeRequestOptions {
   headers?: HeaderInit;
 }
 
+/** The opening handshake request as built: what was sent, and what the response is checked against. */
 export interface HandshakeRequest {
   readonly target: WebSocketTarget;
   readonly key: string;

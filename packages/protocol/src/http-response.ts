@@ -12,6 +12,7 @@ export interface HttpResponse {
   readonly rawHeaders: ReadonlyArray<readonly [string, string]>;
 }
 
+/** Bounds on the handshake response head, so a hostile server cannot make the client buffer without end. */
 export interface HttpResponseLimits {
   /** Largest response head in bytes, status line and headers included. */
   maxHeaderBytes?: number;

@@ -27,6 +27,7 @@ export interface PerMessageDeflateAgreement {
   readonly clientMaxWindowBits: number;
 }
 
+/** The extension's registered name (RFC 7692 §7). */
 export const PERMESSAGE_DEFLATE = 'permessage-deflate';
 
 function checkBits(value: number | undefined, what: string): void {
