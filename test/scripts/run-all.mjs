@@ -50,7 +50,7 @@ rmSync(report, { force: true });
 if (built) {
   step('tests', 'pnpm', ['exec', 'vitest', 'run', '--config', 'test/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], vitestCounts(report));
 } else {
-  lines.push('tests: not run, the build failed');
+  lines.push('tests: not run, the typecheck or the build failed');
   totals.failed += 1;
 }
 
