@@ -1,9 +1,8 @@
 // The chat example's pure parts, without a browser: options from the query string, and the status
 // line's words (the countdown among them).
 import { describe, expect, it } from 'vitest';
-import type { ChatSnapshot } from '../../docs/examples/chat/src/chat';
 import { readConfig } from '../../docs/examples/chat/src/config';
-import { statusText } from '../../docs/examples/chat/src/view';
+import { statusText, type StatusInfo } from '../../docs/examples/chat/src/status';
 
 const at = (search: string) => readConfig({ search, hostname: 'chat.example' }, () => 0.5);
 
@@ -29,22 +28,23 @@ describe('readConfig', () => {
 });
 
 describe('statusText', () => {
-  const base: ChatSnapshot = { name: 'ann', state: 'open', online: true, attempt: 0, retryAt: undefined, queued: [], lines: [], users: [], log: [] };
+  const base: StatusInfo = { name: 'ann', state: 'open', online: true, attempt: 0, nextRetryAt: null };
 
   it('says who is connected, and what is happening otherwise', () => {
     expect(statusText(base, 0)).toBe('Connected as ann');
     expect(statusText({ ...base, state: 'connecting' }, 0)).toBe('Connecting…');
+    expect(statusText({ ...base, state: 'connecting', attempt: 2 }, 0)).toBe('Connecting (attempt 2)…');
     expect(statusText({ ...base, state: 'closing' }, 0)).toBe('Closing…');
     expect(statusText({ ...base, state: 'closed' }, 0)).toBe('Disconnected');
   });
 
   it('counts down to the next attempt, never below zero', () => {
-    const waiting: ChatSnapshot = { ...base, state: 'reconnecting', attempt: 3, retryAt: 10_000 };
+    const waiting: StatusInfo = { ...base, state: 'reconnecting', attempt: 3, nextRetryAt: 10_000 };
     expect(statusText(waiting, 7_650)).toBe('Reconnecting in 2.4 s (attempt 3)');
     expect(statusText(waiting, 12_000)).toBe('Reconnecting in 0.0 s (attempt 3)');
   });
 
   it('says offline instead of a countdown while the network is gone', () => {
-    expect(statusText({ ...base, state: 'reconnecting', online: false, attempt: 1, retryAt: 5 }, 0)).toBe('Offline: waiting for the network');
+    expect(statusText({ ...base, state: 'reconnecting', online: false, attempt: 1, nextRetryAt: 5 }, 0)).toBe('Offline: waiting for the network');
   });
 });

@@ -20,5 +20,17 @@ export default defineConfig({
   // Relative asset URLs: the built page works from any folder and any static server.
   base: './',
   plugins: [chatServer()],
-  build: { target: 'es2022' },
+  // JSX through Vite's own transform (Oxc) with React's automatic runtime (react/jsx-runtime), as
+  // tsconfig.json's "jsx": "react-jsx" says; @vitejs/plugin-react would add Fast Refresh in `dev`.
+  oxc: { jsx: { runtime: 'automatic' } },
+  build: {
+    target: 'es2022',
+    rolldownOptions: {
+      onwarn(warning, warn) {
+        // @tether/react starts with 'use client' for React Server Components; a SPA has none.
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('use client')) return;
+        warn(warning);
+      },
+    },
+  },
 });

@@ -1,211 +1,209 @@
-// The DOM view: renders a ChatSnapshot and turns the form into `store.say`. Each part below (status,
-// people, lines, outbox, composer, log) builds its elements once and redraws from the snapshot, and
-// keeps no state of its own: each maps onto one React component that reads
-// `useSyncExternalStore(store.subscribe, store.getSnapshot)`.
-import type { ChatSnapshot, ChatStore, LogEntry } from './chat';
-import { MAX_TEXT, type ChatLine } from './protocol';
+// The page in React on @tether/react, one component per part (status, people, lines, outbox,
+// composer, log). Each reads only what it shows, so each renders again only when that changes:
+// the connection through `useConnection`, messages through `useMessage` / `useLatest`, and sends
+// go through `useSend`. What the hooks do not keep is said where it is kept instead.
+import { memo, type FormEvent, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useClient, useConnection, useLatest, useMessage, useSend } from '@tether/react';
+import { type LogEntry, useLogEntries, useNote } from './log';
+import { useOnline } from './network';
+import { MAX_TEXT, type ChatLine, type Presence } from './protocol';
+import { statusText } from './status';
 
 /** How often the countdown is redrawn while waiting to reconnect. */
 const TICK_MS = 100;
-
-/** One part of the page: its element, and how it redraws (`prev` is the snapshot drawn before). */
-interface Part {
-  readonly element: HTMLElement;
-  render(s: ChatSnapshot, prev: ChatSnapshot | undefined): void;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+const MAX_LINES = 200;
 
 const clockTime = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
-/** The status line in words; the countdown is computed against `now`. */
-export function statusText(s: ChatSnapshot, now: number): string {
-  switch (s.state) {
-    case 'open':
-      return `Connected as ${s.name}`;
-    case 'connecting':
-      return s.attempt > 0 ? `Connecting (attempt ${s.attempt})…` : 'Connecting…';
-    case 'reconnecting': {
-      if (!s.online) return 'Offline: waiting for the network';
-      if (s.retryAt === undefined) return 'Reconnecting…';
-      const left = Math.max(0, s.retryAt - now);
-      return `Reconnecting in ${(left / 1000).toFixed(1)} s (attempt ${s.attempt})`;
-    }
-    case 'closing':
-      return 'Closing…';
-    case 'closed':
-      return 'Disconnected';
-  }
+/** Renders again every `ms` while `on`. */
+function useTicker(on: boolean, ms: number): void {
+  const [, tick] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    if (!on) return;
+    const t = setInterval(tick, ms);
+    return () => clearInterval(t);
+  }, [on, ms]);
+}
+
+/** The state with its dot and countdown. Data attributes say the same as the words, for the styles and the end-to-end tests. */
+function Status({ name }: { name: string }) {
+  const { state, attempt, nextRetryAt } = useConnection();
+  const online = useOnline();
+  useTicker(state === 'reconnecting' && online && nextRetryAt !== null, TICK_MS);
+  return (
+    <p className="status" id="status" role="status" data-state={state} data-online={String(online)} data-attempt={String(attempt)} data-retry-at={nextRetryAt ?? ''}>
+      <span className="dot" aria-hidden="true" />
+      <span className="label">{statusText({ name, state, attempt, nextRetryAt, online }, Date.now())}</span>
+    </p>
+  );
+}
+
+/** How many messages wait in the client's queue. */
+function QueuedBadge() {
+  const queued = useConnection((c) => c.queued);
+  return (
+    <span className="badge" id="queued" data-count={queued}>
+      {queued === 0 ? 'nothing queued' : `${queued} queued`}
+    </span>
+  );
 }
 
 /** The title, the state with its countdown, and the number of queued messages. */
-function header(now: () => number): Part & { stop(): void } {
-  const status = el('p', 'status');
-  status.id = 'status';
-  status.setAttribute('role', 'status');
-  const dot = el('span', 'dot');
-  dot.setAttribute('aria-hidden', 'true');
-  const label = el('span', 'label');
-  status.append(dot, label);
-  const badge = el('span', 'badge');
-  badge.id = 'queued';
-  const element = el('header');
-  element.append(el('h1', undefined, 'Tether chat'), status, badge);
-
-  let shown: ChatSnapshot | undefined;
-  let ticker: ReturnType<typeof setInterval> | undefined;
-  const stop = () => {
-    clearInterval(ticker);
-    ticker = undefined;
-  };
-  return {
-    element,
-    stop,
-    render(s) {
-      shown = s;
-      // Data attributes say the same as the words, for the styles and the end-to-end tests.
-      Object.assign(status.dataset, {
-        state: s.state,
-        online: String(s.online),
-        attempt: String(s.attempt),
-        retryAt: s.retryAt === undefined ? '' : String(s.retryAt),
-      });
-      label.textContent = statusText(s, now());
-      const counting = s.state === 'reconnecting' && s.online && s.retryAt !== undefined;
-      if (counting && ticker === undefined) ticker = setInterval(() => shown && (label.textContent = statusText(shown, now())), TICK_MS);
-      if (!counting) stop();
-      badge.dataset['count'] = String(s.queued.length);
-      badge.textContent = s.queued.length === 0 ? 'nothing queued' : `${s.queued.length} queued`;
-    },
-  };
+function Header({ name }: { name: string }) {
+  return (
+    <header>
+      <h1>Tether chat</h1>
+      <Status name={name} />
+      <QueuedBadge />
+    </header>
+  );
 }
 
-/** Who is here; only known while connected. */
-function people(): Part {
-  const element = el('p', 'people');
-  element.id = 'people';
-  return {
-    element,
-    render(s) {
-      if (s.state !== 'open') element.textContent = 'Not connected: who is here shows once connected';
-      else element.textContent = s.users.length ? `Here: ${s.users.join(', ')}` : 'Nobody here yet';
-    },
-  };
+/**
+ * Who is here, from the latest `presence`, and only while connected. A presence from before the
+ * last close is not shown: who is here is known again from the next connection's first one.
+ */
+function People() {
+  const open = useConnection((c) => c.state === 'open');
+  const presence = useLatest('presence');
+  const [stale, setStale] = useState<Presence>();
+  useMessage('close', () => setStale(presence));
+  const users = presence && presence !== stale ? presence.users : [];
+  return (
+    <p className="people" id="people">
+      {!open ? 'Not connected: who is here shows once connected' : users.length ? `Here: ${users.join(', ')}` : 'Nobody here yet'}
+    </p>
+  );
 }
 
-function lineItem(line: ChatLine, me: string): HTMLLIElement {
-  const li = el('li', line.from === me ? 'line mine' : 'line');
-  li.dataset['id'] = String(line.id);
-  const time = el('time', 'at', clockTime(line.at));
-  time.dateTime = new Date(line.at).toISOString();
-  li.append(el('span', 'from', line.from), el('span', 'text', line.text), time);
-  return li;
+const Line = memo(function Line({ line, mine }: { line: ChatLine; mine: boolean }) {
+  return (
+    <li className={mine ? 'line mine' : 'line'} data-id={line.id}>
+      <span className="from">{line.from}</span>
+      <span className="text">{line.text}</span>
+      <time className="at" dateTime={new Date(line.at).toISOString()}>
+        {clockTime(line.at)}
+      </time>
+    </li>
+  );
+});
+
+/**
+ * The conversation, kept scrolled to the end unless the reader scrolled up. `useLatest` keeps one
+ * message per type, so the lines (a history) are this component's state, filled by `useMessage`.
+ */
+function Lines({ name }: { name: string }) {
+  // Keyed by arrival: the server numbers lines from 1 again when it restarts.
+  const [lines, setLines] = useState<ReadonlyArray<{ readonly key: number; readonly line: ChatLine }>>([]);
+  const arrived = useRef(0);
+  useMessage('chat', (line) => {
+    const key = ++arrived.current;
+    setLines((all) => [...all, { key, line }].slice(-MAX_LINES));
+  });
+  const list = useRef<HTMLOListElement>(null);
+  const atEnd = useRef(true);
+  useLayoutEffect(() => {
+    if (atEnd.current && list.current) list.current.scrollTop = list.current.scrollHeight;
+  }, [lines]);
+  const onScroll = () => {
+    const el = list.current;
+    if (el) atEnd.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 4;
+  };
+  return (
+    <ol className="lines" id="lines" aria-label="Messages" ref={list} onScroll={onScroll}>
+      {lines.map(({ key, line }) => (
+        <Line key={key} line={line} mine={line.from === name} />
+      ))}
+    </ol>
+  );
 }
 
-/** The conversation, kept scrolled to the end unless the reader scrolled up. */
-function conversation(): Part {
-  const element = el('ol', 'lines');
-  element.id = 'lines';
-  element.setAttribute('aria-label', 'Messages');
-  return {
-    element,
-    render(s, prev) {
-      if (s.lines === prev?.lines) return;
-      const atEnd = element.scrollTop + element.clientHeight >= element.scrollHeight - 4;
-      element.replaceChildren(...s.lines.map((line) => lineItem(line, s.name)));
-      if (atEnd) element.scrollTop = element.scrollHeight;
-    },
-  };
-}
-
-/** What waits in the client's queue, in the order it will go out. */
-function outbox(): Part {
-  const element = el('section', 'outbox');
-  element.id = 'outbox';
-  const title = el('h2');
-  const list = el('ol');
-  element.append(title, list);
-  return {
-    element,
-    render(s, prev) {
-      if (s.queued === prev?.queued) return;
-      element.hidden = s.queued.length === 0;
-      title.textContent = `Waiting to be sent (${s.queued.length}), in this order:`;
-      list.replaceChildren(...s.queued.map((text) => el('li', undefined, text)));
-    },
-  };
+/**
+ * What waits in the client's queue, in the order it will go out. `useConnection` counts it; the
+ * texts come from `client.queue` (through `useClient`), read again when the count changes or the
+ * queue gives a message up (a full queue drops its oldest and keeps its count).
+ */
+function Outbox() {
+  const client = useClient();
+  const queued = useConnection((c) => c.queued);
+  const [drops, dropped] = useReducer((n: number) => n + 1, 0);
+  useMessage('drop', dropped);
+  const texts = useMemo(() => client.queue.toArray().map((m) => m.text), [client, queued, drops]);
+  return (
+    <section className="outbox" id="outbox" hidden={texts.length === 0}>
+      <h2>Waiting to be sent ({texts.length}), in this order:</h2>
+      <ol>
+        {texts.map((text, i) => (
+          <li key={i}>{text}</li>
+        ))}
+      </ol>
+    </section>
+  );
 }
 
 /** The input; its button says whether a line goes out now or waits in the queue. */
-function composer(store: ChatStore): Part {
-  const element = el('form', 'composer');
-  element.id = 'composer';
-  const input = el('input');
-  input.name = 'text';
-  input.autocomplete = 'off';
-  input.placeholder = 'Say something';
-  input.setAttribute('aria-label', 'Message');
-  input.maxLength = MAX_TEXT;
-  const button = el('button');
-  button.type = 'submit';
-  element.append(input, button);
-  element.addEventListener('submit', (ev) => {
+function Composer() {
+  const open = useConnection((c) => c.state === 'open');
+  const send = useSend();
+  const note = useNote();
+  const [text, setText] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  const submit = (ev: FormEvent) => {
     ev.preventDefault();
-    if (store.say(input.value)) input.value = '';
-    input.focus();
-  });
-  return {
-    element,
-    render(s) {
-      button.textContent = s.state === 'open' ? 'Send' : 'Queue';
-    },
+    const trimmed = text.trim().slice(0, MAX_TEXT);
+    if (trimmed) {
+      const result = send({ type: 'say', text: trimmed });
+      if (result.status === 'rejected') note(`not sent: ${result.error.code}`, 'warn');
+      else setText('');
+    }
+    input.current?.focus();
   };
+  return (
+    <form className="composer" id="composer" onSubmit={submit}>
+      <input ref={input} name="text" autoComplete="off" placeholder="Say something" aria-label="Message" maxLength={MAX_TEXT} value={text} onChange={(e) => setText(e.target.value)} />
+      <button type="submit">{open ? 'Send' : 'Queue'}</button>
+    </form>
+  );
 }
 
-function logItem(entry: LogEntry): HTMLLIElement {
-  const li = el('li', entry.level);
-  li.append(el('time', 'at', clockTime(entry.at)), el('span', 'text', entry.text));
-  return li;
+function LogItem({ entry }: { entry: LogEntry }) {
+  return (
+    <li className={entry.level}>
+      <time className="at">{clockTime(entry.at)}</time>
+      <span className="text">{entry.text}</span>
+    </li>
+  );
 }
 
 /** The connection log, newest at the bottom. */
-function connectionLog(): Part {
-  const element = el('details', 'log');
-  element.open = true;
-  const list = el('ol');
-  list.id = 'log';
-  element.append(el('summary', undefined, 'Connection log'), list);
-  return {
-    element,
-    render(s, prev) {
-      if (s.log === prev?.log) return;
-      list.replaceChildren(...s.log.map(logItem));
-      list.scrollTop = list.scrollHeight;
-    },
-  };
+function ConnectionLog() {
+  const entries = useLogEntries();
+  const list = useRef<HTMLOListElement>(null);
+  useLayoutEffect(() => {
+    if (list.current) list.current.scrollTop = list.current.scrollHeight;
+  }, [entries]);
+  return (
+    <details className="log" open>
+      <summary>Connection log</summary>
+      <ol id="log" ref={list}>
+        {entries.map((entry) => (
+          <LogItem key={entry.id} entry={entry} />
+        ))}
+      </ol>
+    </details>
+  );
 }
 
-/** Builds the page inside `root`, keeps it in step with the store, and returns the unmount. */
-export function mountChat(root: HTMLElement, store: ChatStore, now: () => number = Date.now): () => void {
-  const top = header(now);
-  const parts: Part[] = [top, people(), conversation(), outbox(), composer(store), connectionLog()];
-  root.replaceChildren(...parts.map((p) => p.element));
-  let prev: ChatSnapshot | undefined;
-  const render = () => {
-    const s = store.getSnapshot();
-    for (const part of parts) part.render(s, prev);
-    prev = s;
-  };
-  const unsubscribe = store.subscribe(render);
-  render();
-  return () => {
-    unsubscribe();
-    top.stop();
-    root.replaceChildren();
-  };
+/** The whole page, inside a `<TetherProvider>` and a `<LogProvider>`. */
+export function Chat({ name }: { name: string }) {
+  return (
+    <>
+      <Header name={name} />
+      <People />
+      <Lines name={name} />
+      <Outbox />
+      <Composer />
+      <ConnectionLog />
+    </>
+  );
 }

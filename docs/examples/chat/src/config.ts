@@ -1,4 +1,4 @@
-import type { ChatOptions } from './chat';
+import type { ChatOptions } from './client';
 import { DEFAULT_PORT } from './protocol';
 
 /**

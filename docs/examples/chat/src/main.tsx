@@ -1,9 +1,24 @@
-import { createChat } from './chat';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { TetherProvider } from '@tether/react';
+import { clientOptions } from './client';
+import { Chat } from './components';
 import { readConfig } from './config';
-import { mountChat } from './view';
+import { LogProvider } from './log';
 import './style.css';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html has no #app');
-const store = createChat(readConfig(location));
-mountChat(root, store);
+const config = readConfig(location);
+
+// One client for the page, shared by every component below. Its URL is a function (the name goes
+// in the query of every attempt), so the provider needs a shareKey.
+createRoot(root).render(
+  <StrictMode>
+    <TetherProvider options={clientOptions(config)} shareKey="chat">
+      <LogProvider>
+        <Chat name={config.name} />
+      </LogProvider>
+    </TetherProvider>
+  </StrictMode>,
+);
