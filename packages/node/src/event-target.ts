@@ -78,6 +78,19 @@ export class WebSocketEvent {
   preventDefault(): void {}
 }
 
+/**
+ * `EventTarget` for `extends`, without running its constructor: Node's allocates two Maps and more
+ * per instance for listeners that a WebSocket keeps in its own `Listeners`, whose methods replace
+ * all three of its own. Only the prototype chain is kept, so `instanceof EventTarget` holds, and
+ * the statics, so that `util.inspect` still sees an EventTarget.
+ */
+export const LightEventTarget: typeof EventTarget = (() => {
+  function EventTargetBase(): void {}
+  EventTargetBase.prototype = EventTarget.prototype;
+  Object.setPrototypeOf(EventTargetBase, EventTarget);
+  return EventTargetBase as unknown as typeof EventTarget;
+})();
+
 /** What a WebSocket's listeners are called with: its own events, or a DOM Event dispatched by a user. */
 export type AnyEvent = WebSocketEvent | Event;
 
@@ -101,35 +114,49 @@ function reportException(error: unknown): void {
 }
 
 /** The listener lists of one target, by event type. */
+/** The listeners of one event type: a short chain, since a WebSocket has listeners for few types. */
+interface TypeList {
+  readonly type: string;
+  readonly entries: Entry[];
+  next: TypeList | null;
+}
+
+/** The listener lists of one target, by event type (a chain, lighter than a Map per WebSocket). */
 export class Listeners {
-  private readonly byType = new Map<string, Entry[]>();
+  private head: TypeList | null = null;
 
   constructor(private readonly target: EventTarget) {}
+
+  private list(type: string): Entry[] | undefined {
+    for (let node = this.head; node !== null; node = node.next) if (node.type === type) return node.entries;
+    return undefined;
+  }
 
   add(type: string, callback: Callback | null | undefined, options?: ListenerOptions): void {
     if (callback === null || callback === undefined) return;
     const capture = typeof options === 'boolean' ? options : options?.capture === true;
     const signal = typeof options === 'object' ? options.signal : undefined;
     if (signal?.aborted) return;
-    const list = this.byType.get(type) ?? [];
-    if (list.some((e) => e.callback === callback && e.capture === capture)) return;
+    const list = this.list(type);
+    if (list?.some((e) => e.callback === callback && e.capture === capture)) return;
     const entry: Entry = { callback, capture, once: typeof options === 'object' && options.once === true, removed: false };
     if (signal !== undefined) {
       const onAbort = (): void => this.remove(type, callback, capture);
       signal.addEventListener('abort', onAbort, { once: true });
       entry.unlink = () => signal.removeEventListener('abort', onAbort);
     }
-    list.push(entry);
-    this.byType.set(type, list);
+    if (list !== undefined) list.push(entry);
+    // A one-element literal: `[]` then push would reserve room for 17.
+    else this.head = { type, entries: [entry], next: this.head };
   }
 
   /** Whether any listener waits for `type`. */
   has(type: string): boolean {
-    return this.byType.has(type);
+    return this.list(type) !== undefined;
   }
 
   remove(type: string, callback: Callback | null | undefined, options?: ListenerOptions): void {
-    const list = this.byType.get(type);
+    const list = this.list(type);
     if (list === undefined || callback === null || callback === undefined) return;
     const capture = typeof options === 'boolean' ? options : options?.capture === true;
     const index = list.findIndex((e) => e.callback === callback && e.capture === capture);
@@ -137,12 +164,22 @@ export class Listeners {
     const [entry] = list.splice(index, 1);
     entry!.removed = true;
     entry!.unlink?.();
-    if (list.length === 0) this.byType.delete(type);
+    if (list.length === 0) this.unlink(type);
+  }
+
+  private unlink(type: string): void {
+    let previous: TypeList | null = null;
+    for (let node = this.head; node !== null; previous = node, node = node.next) {
+      if (node.type !== type) continue;
+      if (previous === null) this.head = node.next;
+      else previous.next = node.next;
+      return;
+    }
   }
 
   /** Calls the listeners registered when dispatch began, capturing ones first, as at a DOM target. */
   dispatch(event: AnyEvent): boolean {
-    const list = this.byType.get(event.type);
+    const list = this.list(event.type);
     const own = event instanceof WebSocketEvent;
     if (own) {
       event.target = this.target;

@@ -122,11 +122,16 @@ type AnyListener = (event: AnyEvent) => unknown;
  */
 class Slot {
   handler: AnyListener;
+  readonly type: string;
   readonly target: ListenerTarget;
+  /** The next attribute's slot: a short chain per WebSocket rather than a Map. */
+  next: Slot | null;
 
-  constructor(handler: AnyListener, target: ListenerTarget) {
+  constructor(type: string, handler: AnyListener, target: ListenerTarget, next: Slot | null) {
+    this.type = type;
     this.handler = handler;
     this.target = target;
+    this.next = next;
   }
 
   handleEvent(event: AnyEvent): void {
@@ -140,20 +145,25 @@ interface ListenerTarget {
 }
 
 export class HandlerAttributes {
-  private readonly slots = new Map<string, Slot>();
+  private head: Slot | null = null;
 
   constructor(private readonly target: ListenerTarget) {}
 
+  private slot(type: string): Slot | undefined {
+    for (let slot = this.head; slot !== null; slot = slot.next) if (slot.type === type) return slot;
+    return undefined;
+  }
+
   get(type: string): AnyListener | null {
-    return this.slots.get(type)?.handler ?? null;
+    return this.slot(type)?.handler ?? null;
   }
 
   set(type: string, value: unknown): void {
-    const slot = this.slots.get(type);
+    const slot = this.slot(type);
     if (typeof value !== 'function') {
       if (slot !== undefined) {
         this.target.removeEventListener(type, slot);
-        this.slots.delete(type);
+        this.unlink(slot);
       }
       return;
     }
@@ -162,8 +172,20 @@ export class HandlerAttributes {
       slot.handler = handler;
       return;
     }
-    const created = new Slot(handler, this.target);
-    this.slots.set(type, created);
+    const created = (this.head = new Slot(type, handler, this.target, this.head));
     this.target.addEventListener(type, created);
+  }
+
+  private unlink(slot: Slot): void {
+    if (this.head === slot) {
+      this.head = slot.next;
+      return;
+    }
+    for (let s = this.head; s !== null; s = s.next) {
+      if (s.next === slot) {
+        s.next = slot.next;
+        return;
+      }
+    }
   }
 }

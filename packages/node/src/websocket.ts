@@ -1,6 +1,6 @@
 import { ErrorCode, MAX_CLOSE_REASON_BYTES, ReadyState, TetherError, type HandshakeInfo } from '@tether/protocol';
 import { asBuffer, binaryMessage, outgoing, type SendData } from './data';
-import { Listeners, WebSocketEvent, type AnyEvent, type ListenerOptions } from './event-target';
+import { LightEventTarget, Listeners, WebSocketEvent, type AnyEvent, type ListenerOptions } from './event-target';
 import {
   CloseEvent,
   ErrorEvent,
@@ -129,7 +129,7 @@ class Link implements TransportEvents {
   }
 }
 
-export class WebSocket extends EventTarget {
+export class WebSocket extends LightEventTarget {
   static readonly CONNECTING = ReadyState.CONNECTING;
   static readonly OPEN = ReadyState.OPEN;
   static readonly CLOSING = ReadyState.CLOSING;
