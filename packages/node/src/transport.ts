@@ -85,6 +85,22 @@ interface PendingRedirect {
 const ALLOC = (size: number): Uint8Array => Buffer.allocUnsafe(size);
 const UTF8: Utf8Routines = { validate: isUtf8, decode: decodeUtf8, encode: encodeUtf8 };
 
+const OWNER = Symbol('tether.transport');
+type OwnedSocket = net.Socket & { [OWNER]: Transport };
+
+function onSocketData(this: OwnedSocket, chunk: Buffer): void {
+  this[OWNER].onData(this, chunk);
+}
+function onSocketError(this: OwnedSocket, error: Error): void {
+  this[OWNER].onSocketError(this, error);
+}
+function onSocketEnd(this: OwnedSocket): void {
+  this[OWNER].onPeerEnd(this);
+}
+function onSocketClose(this: OwnedSocket): void {
+  this[OWNER].onSocketClose(this);
+}
+
 export class Transport implements OutboxSink {
   private attempt: Attempt;
   private headers: HeaderList;
@@ -115,7 +131,7 @@ export class Transport implements OutboxSink {
     private readonly options: ResolvedOptions,
     private readonly events: TransportEvents,
   ) {
-    this.writer = new SocketWriter(() => this.events.drain());
+    this.writer = new SocketWriter(events);
     this.headers = withUrlCredentials(url, headerList(options.headers));
     this.attempt = this.prepare(url, this.headers);
     this.handshakeTimer = setTimeout(() => this.timeout(), options.handshakeTimeout);
@@ -181,25 +197,38 @@ export class Transport implements OutboxSink {
     this.socketError = undefined;
     this.socketClosed = false;
     this.peerEnded = false;
-    socket.on('data', (chunk: Buffer) => {
-      conn.receive(chunk);
-      if (conn.paused) socket.pause();
-    });
-    socket.on('error', (error) => {
-      this.socketError ??= error;
-    });
-    socket.on('end', () => this.onPeerEnd(conn, socket));
-    socket.on('close', () => this.onSocketClose(conn, socket));
+    // Listeners shared by every connection (Node calls them with the socket as `this`), which finds
+    // its transport through a symbol: no closures kept per connection.
+    (socket as OwnedSocket)[OWNER] = this;
+    socket.on('data', onSocketData);
+    socket.on('error', onSocketError);
+    socket.on('end', onSocketEnd);
+    socket.on('close', onSocketClose);
     socket.resume();
     conn.start();
+  }
+
+  /** @internal Bytes from the socket of the attempt in progress. */
+  onData(socket: net.Socket, chunk: Buffer): void {
+    if (this.socket !== socket) return;
+    const conn = this.attempt.conn;
+    conn.receive(chunk);
+    if (conn.paused) socket.pause();
+  }
+
+  /** @internal */
+  onSocketError(socket: net.Socket, error: Error): void {
+    if (this.socket === socket) this.socketError ??= error;
   }
 
   /**
    * The server sent its FIN. The socket is half-open, so the client can still answer a close frame
    * that came just before it; once the protocol is done the client ends its side too.
    */
-  private onPeerEnd(conn: ClientConnection, socket: net.Socket): void {
+  /** @internal */
+  onPeerEnd(socket: net.Socket): void {
     if (this.socket !== socket) return;
+    const conn = this.attempt.conn;
     this.peerEnded = true;
     if (conn.readyState === ReadyState.CLOSED) socket.end();
     // What arrived before the FIN still counts: the core holds it behind a message being inflated
@@ -207,8 +236,10 @@ export class Transport implements OutboxSink {
     else if (!conn.paused) this.lose(conn);
   }
 
-  private onSocketClose(conn: ClientConnection, socket: net.Socket): void {
+  /** @internal */
+  onSocketClose(socket: net.Socket): void {
     if (this.socket !== socket) return;
+    const conn = this.attempt.conn;
     this.socketClosed = true;
     if (conn.readyState === ReadyState.CLOSED) this.finish();
     else if (!conn.paused) this.lose(conn);

@@ -10,8 +10,8 @@ export class SocketWriter {
   private buffered = 0;
   private drainWanted = false;
 
-  /** @param onDrain called when everything is written after the socket had asked to wait */
-  constructor(private readonly onDrain: () => void) {}
+  /** @param owner its `drain()` is called when everything is written after the socket had asked to wait */
+  constructor(private readonly owner: { drain(): void }) {}
 
   /** Frames written from now on go to `socket` (null: nowhere, as before connecting). */
   attach(socket: net.Socket | null): void {
@@ -39,7 +39,7 @@ export class SocketWriter {
       this.buffered -= size;
       if (this.buffered === 0 && this.drainWanted) {
         this.drainWanted = false;
-        this.onDrain();
+        this.owner.drain();
       }
     });
   }

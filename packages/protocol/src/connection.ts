@@ -130,7 +130,8 @@ export class ClientConnection {
   private responseHead: string | undefined = undefined;
   private handshakeView: HandshakeInfo | undefined = undefined;
   private readonly parser: FrameParser;
-  private readonly validator = new Utf8Validator();
+  /** Made for the first text message: a connection that receives none never needs one. */
+  private validator: Utf8Validator | undefined = undefined;
   private rsv1Allowed = false;
   private closeSent = false;
 
@@ -307,7 +308,7 @@ export class ClientConnection {
     if (opcode !== Opcode.Continuation) {
       this.messageOpcode = opcode;
       this.messageCompressed = h.rsv === 4;
-      this.validator.reset();
+      if (opcode === Opcode.Text) (this.validator ??= new Utf8Validator()).reset();
     }
     this.frameOpcode = opcode;
     this.frameFin = h.fin;
@@ -322,7 +323,7 @@ export class ClientConnection {
     this.messagePieces.push(data);
     this.messageLength += data.length;
     // §8.1: invalid UTF-8 fails the connection as soon as it is seen, not at the end of the message.
-    if (this.messageOpcode === Opcode.Text && !this.messageCompressed && !this.validator.push(data, this.utf8.validate)) {
+    if (this.messageOpcode === Opcode.Text && !this.messageCompressed && !this.validator!.push(data, this.utf8.validate)) {
       return this.failWith(ErrorCode.INVALID_UTF8, CloseCode.InvalidPayload, 'a text message that is not valid UTF-8');
     }
     return true;
@@ -349,7 +350,7 @@ export class ClientConnection {
       return false;
     }
     if (text) {
-      if (!this.validator.complete) {
+      if (!this.validator!.complete) {
         return this.failWith(ErrorCode.INVALID_UTF8, CloseCode.InvalidPayload, 'a text message that ends inside a UTF-8 sequence');
       }
       this.handler.onEvent({ type: 'message', data: this.decodeText(data) });
@@ -398,8 +399,9 @@ export class ClientConnection {
       return;
     }
     if (text) {
-      this.validator.reset();
-      if (!this.validator.push(data, this.utf8.validate) || !this.validator.complete) {
+      const validator = (this.validator ??= new Utf8Validator());
+      validator.reset();
+      if (!validator.push(data, this.utf8.validate) || !validator.complete) {
         this.failWith(ErrorCode.INVALID_UTF8, CloseCode.InvalidPayload, 'a text message that is not valid UTF-8');
         return;
       }
