@@ -2,6 +2,7 @@
 // registered once so that every @tether/react hook is typed by it (`useMessage('chat', …)` gets a
 // ChatLine, `useSend()` takes only a `say`). No UI here, and no state: the provider owns the client.
 import type { Client, ClientOptions, CloseEvent } from '@tether/client';
+import type { ChatOptions } from './config';
 import { PING, PONG, type ClientMessage, type ServerMessage } from './protocol';
 
 export type ChatClient = Client<ServerMessage, ClientMessage>;
@@ -10,16 +11,6 @@ declare module '@tether/react' {
   interface Register {
     client: ChatClient;
   }
-}
-
-export interface ChatOptions {
-  /** The chat server, `ws://host:port`; the name is added as `?name=` on every attempt. */
-  readonly server: string;
-  readonly name: string;
-  /** The app-level heartbeat (browsers cannot ping). Default: the client's, 25 s + 10 s. */
-  readonly heartbeat?: { readonly interval: number; readonly timeout: number };
-  /** The largest wait between attempts, ms. Default: the client's, 30 s. */
-  readonly maxDelay?: number;
 }
 
 /** The options of the page's one client, for `<TetherProvider options={…}>`. */

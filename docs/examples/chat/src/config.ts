@@ -1,5 +1,14 @@
-import type { ChatOptions } from './client';
 import { DEFAULT_PORT } from './protocol';
+
+export interface ChatOptions {
+  /** The chat server, `ws://host:port`; the name is added as `?name=` on every attempt. */
+  readonly server: string;
+  readonly name: string;
+  /** The app-level heartbeat (browsers cannot ping). Default: the client's, 25 s + 10 s. */
+  readonly heartbeat?: { readonly interval: number; readonly timeout: number };
+  /** The largest wait between attempts, ms. Default: the client's, 30 s. */
+  readonly maxDelay?: number;
+}
 
 /**
  * Options from the page's query string, so one build serves a demo and the end-to-end tests:
