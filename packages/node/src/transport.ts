@@ -72,6 +72,10 @@ class Attempt implements ConnectionHandler {
   onEvent(event: ConnectionEvent): void {
     this.transport.onEvent(this, event);
   }
+
+  onMessage(data: string | Uint8Array): void {
+    this.transport.onMessage(this, data);
+  }
 }
 
 interface PendingRedirect {
@@ -257,6 +261,11 @@ export class Transport implements OutboxSink {
   }
 
   // ---- Events from the protocol core ----
+
+  /** @internal A message from an attempt's core (the hot path: no event object). */
+  onMessage(attempt: Attempt, data: string | Uint8Array): void {
+    if (this.attempt === attempt) this.events.message(data);
+  }
 
   /** @internal An event from an attempt's core; those of an attempt given up are ignored. */
   onEvent(attempt: Attempt, event: ConnectionEvent): void {

@@ -1,7 +1,7 @@
 import { encodeClosePayload, parseClosePayload } from './close';
 import { CloseCode, DEFAULTS, Opcode, ReadyState } from './constants';
 import { ErrorCode, HandshakeError, ProtocolError, TetherError } from './errors';
-import { encodeFrame, randomMaskKey, type Allocator, type MaskKeyGenerator } from './frame-encoder';
+import { defaultAllocator, encodeFrame, randomMaskKey, type Allocator, type MaskKeyGenerator } from './frame-encoder';
 import { FrameParser, type FrameHeader, type FrameSink } from './frame-parser';
 import {
   buildHandshakeRequest,
@@ -48,6 +48,8 @@ export interface ConnectionHandler {
   /** Bytes to write to the transport, in order. */
   onWrite(data: Uint8Array): void;
   onEvent(event: ConnectionEvent): void;
+  /** Where given, complete messages come here instead of as `message` events (no event object each). */
+  onMessage?(data: string | Uint8Array): void;
 }
 
 /** Faster UTF-8 routines a runtime may supply (Node: `buffer.isUtf8`, `Buffer#toString`). */
@@ -76,9 +78,10 @@ export interface ConnectionOptions extends HandshakeRequestOptions {
 
 const EMPTY = new Uint8Array(0);
 
-function concat(pieces: Uint8Array[], length: number): Uint8Array {
+/** Joins pieces into one buffer from `alloc` (every byte is written: an unzeroed buffer is fine). */
+function concat(pieces: Uint8Array[], length: number, alloc: Allocator = defaultAllocator): Uint8Array {
   if (pieces.length === 1) return pieces[0]!;
-  const out = new Uint8Array(length);
+  const out = alloc(length);
   let offset = 0;
   for (const p of pieces) {
     out.set(p, offset);
@@ -142,7 +145,9 @@ export class ClientConnection {
   // The message being assembled (one or more frames).
   private messageOpcode = 0;
   private messageCompressed = false;
-  private messagePieces: Uint8Array[] = [];
+  /** The message's first piece, and the others when it came in several (most come in one). */
+  private messageFirst: Uint8Array | undefined = undefined;
+  private messageRest: Uint8Array[] | undefined = undefined;
   private messageLength = 0;
 
   // Input held while a compressed message is being decompressed.
@@ -320,7 +325,8 @@ export class ClientConnection {
       this.controlPieces.push(data);
       return true;
     }
-    this.messagePieces.push(data);
+    if (this.messageFirst === undefined) this.messageFirst = data;
+    else (this.messageRest ??= []).push(data);
     this.messageLength += data.length;
     // §8.1: invalid UTF-8 fails the connection as soon as it is seen, not at the end of the message.
     if (this.messageOpcode === Opcode.Text && !this.messageCompressed && !this.validator!.push(data, this.utf8.validate)) {
@@ -340,9 +346,11 @@ export class ClientConnection {
     if (!this.frameFin) return true;
     const text = this.messageOpcode === Opcode.Text;
     const compressed = this.messageCompressed;
-    const data = this.messagePieces.length === 0 ? EMPTY : concat(this.messagePieces, this.messageLength);
+    const first = this.messageFirst;
+    const data = first === undefined ? EMPTY : this.messageRest === undefined ? first : concat([first, ...this.messageRest], this.messageLength, this.alloc);
     this.messageOpcode = 0;
-    this.messagePieces.length = 0;
+    this.messageFirst = undefined;
+    this.messageRest = undefined;
     this.messageLength = 0;
     if (compressed) {
       this.pausedValue = true;
@@ -353,11 +361,16 @@ export class ClientConnection {
       if (!this.validator!.complete) {
         return this.failWith(ErrorCode.INVALID_UTF8, CloseCode.InvalidPayload, 'a text message that ends inside a UTF-8 sequence');
       }
-      this.handler.onEvent({ type: 'message', data: this.decodeText(data) });
+      this.emitMessage(this.decodeText(data));
     } else {
-      this.handler.onEvent({ type: 'message', data });
+      this.emitMessage(data);
     }
     return this.stateValue !== ReadyState.CLOSED;
+  }
+
+  private emitMessage(data: string | Uint8Array): void {
+    if (this.handler.onMessage !== undefined) this.handler.onMessage(data);
+    else this.handler.onEvent({ type: 'message', data });
   }
 
   private decodeText(data: Uint8Array): string {
@@ -405,9 +418,9 @@ export class ClientConnection {
         this.failWith(ErrorCode.INVALID_UTF8, CloseCode.InvalidPayload, 'a text message that is not valid UTF-8');
         return;
       }
-      this.handler.onEvent({ type: 'message', data: this.decodeText(data) });
+      this.emitMessage(this.decodeText(data));
     } else {
-      this.handler.onEvent({ type: 'message', data });
+      this.emitMessage(data);
     }
     this.pausedValue = false;
     // A handler may have closed the connection meanwhile.
