@@ -1,4 +1,4 @@
-import { maskInPlace } from './mask';
+import { maskInto } from './mask';
 import { randomBytes } from './runtime';
 
 /** Allocates the buffer a frame is written into (Node passes `Buffer.allocUnsafe`). */
@@ -30,8 +30,8 @@ function headerLength(payloadLength: number, masked: boolean): number {
 }
 
 /**
- * Encodes one frame into a single buffer: header, then the payload copied once and masked in the
- * copy (never in the caller's bytes). The buffer is laid out so the payload starts 4-byte aligned,
+ * Encodes one frame into a single buffer: header, then the payload masked as it is copied, in one
+ * pass (never in the caller's bytes). The buffer is laid out so the payload starts 4-byte aligned,
  * which lets masking work a word at a time.
  */
 export function encodeFrame(opcode: number, payload: Uint8Array, options: FrameOptions): Uint8Array {
@@ -92,9 +92,7 @@ export function encodeFrame(opcode: number, payload: Uint8Array, options: FrameO
     frame[offset + 2] = key[2]!;
     frame[offset + 3] = key[3]!;
     offset += 4;
-    const body = frame.subarray(offset);
-    body.set(payload);
-    maskInPlace(body, frame.subarray(offset - 4, offset));
+    maskInto(payload, frame.subarray(offset), key);
   } else {
     frame.set(payload, offset);
   }
