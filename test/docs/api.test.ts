@@ -12,13 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'tether-typedoc-'));
-const KNOWN_UNDOCUMENTED = new Set([
-  'node.CloseEventInit',
-  'node.Listener',
-  'node.ListenerOptions',
-  'node.ProxyConfig',
-  'node.WebSocketEventMap',
-]);
 
 interface Reflection {
   name: string;
@@ -63,8 +56,6 @@ describe('the API reference', () => {
         .filter((c) => DECLARATIONS.has(c.kind) && !c.comment && !c.signatures?.some((s) => s.comment))
         .map((c) => `${m.name.replace(/\/src$/, '')}.${c.name}`),
     );
-    expect(undocumented.filter((name) => !KNOWN_UNDOCUMENTED.has(name))).toEqual([]);
-    const fixed = [...KNOWN_UNDOCUMENTED].filter((name) => !undocumented.includes(name));
-    if (fixed.length > 0) console.warn(`test/docs/api.test.ts: documented now, take them off KNOWN_UNDOCUMENTED: ${fixed.join(', ')}`);
+    expect(undocumented).toEqual([]);
   });
 });

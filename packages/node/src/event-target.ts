@@ -104,6 +104,7 @@ interface Entry {
   unlink?: () => void;
 }
 
+/** `addEventListener`'s third argument: `capture` as a boolean, or the options object. */
 export type ListenerOptions = boolean | { capture?: boolean; once?: boolean; passive?: boolean; signal?: AbortSignal };
 
 function reportException(error: unknown): void {

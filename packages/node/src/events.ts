@@ -36,6 +36,7 @@ export class MessageEvent<T = MessageData> extends WebSocketEvent {
   }
 }
 
+/** The fields of a `CloseEvent`, as its constructor takes them. */
 export interface CloseEventInit {
   code?: number;
   reason?: string;
@@ -97,6 +98,7 @@ export class RedirectEvent extends WebSocketEvent {
   }
 }
 
+/** The events a `WebSocket` dispatches, by type: the WHATWG four and the Node-only extras. */
 export interface WebSocketEventMap {
   open: WebSocketEvent;
   message: MessageEvent;
@@ -110,6 +112,7 @@ export interface WebSocketEventMap {
   drain: WebSocketEvent;
 }
 
+/** A listener as `addEventListener` takes it: a function or an object with `handleEvent`. */
 export type Listener<E> = ((event: E) => void) | { handleEvent(event: E): void };
 /** An `on<type>` handler: `this` is the WebSocket. */
 export type Handler<This, E> = ((this: This, event: E) => unknown) | null;

@@ -3,6 +3,7 @@ import { ErrorCode, TetherError, type WebSocketTarget } from '@tether/protocol';
 // Which HTTP proxy a connection goes through, and the CONNECT request that opens the tunnel
 // (RFC 9110 §9.3.6). The tunnel itself is dug in connect.ts.
 
+/** A proxy to tunnel through, parsed from the `proxy` option or the environment. */
 export interface ProxyConfig {
   /** The proxy URL without its credentials, for messages. */
   readonly href: string;

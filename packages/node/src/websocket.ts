@@ -30,15 +30,6 @@ function controlData(data: string | ArrayBuffer | ArrayBufferView | undefined): 
 }
 
 /**
- * A WebSocket for Node with the browser's API (WHATWG HTML "The WebSocket interface"), on Tether's
- * own RFC 6455 core: no other WebSocket library is involved. Node-only options go in the last
- * constructor argument; Node-only extras are `ping()`, `pong()`, `terminate()`, the `handshake`
- * property and the `ping`, `pong`, `handshake`, `redirect` and `drain` events.
- *
- * Every failure is an `error` event carrying a typed `TetherError`, then a `close` event; a
- * connection that never opened closes with 1006. Nothing is thrown from inside the event loop.
- */
-/**
  * A WebSocket's state and the transport's callbacks, in one object per connection (its methods on a
  * prototype, not eleven closures): what the transport reports becomes state and DOM events here.
  */
@@ -129,6 +120,15 @@ class Link implements TransportEvents {
   }
 }
 
+/**
+ * A WebSocket for Node with the browser's API (WHATWG HTML "The WebSocket interface"), on Tether's
+ * own RFC 6455 core: no other WebSocket library is involved. Node-only options go in the last
+ * constructor argument; Node-only extras are `ping()`, `pong()`, `terminate()`, the `handshake`
+ * property and the `ping`, `pong`, `handshake`, `redirect` and `drain` events.
+ *
+ * Every failure is an `error` event carrying a typed `TetherError`, then a `close` event; a
+ * connection that never opened closes with 1006. Nothing is thrown from inside the event loop.
+ */
 export class WebSocket extends LightEventTarget {
   static readonly CONNECTING = ReadyState.CONNECTING;
   static readonly OPEN = ReadyState.OPEN;
