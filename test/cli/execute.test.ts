@@ -42,8 +42,12 @@ describe('tether -x', () => {
     expect(code).toBe(0);
     expect(server.requests[0]!['sec-websocket-extensions']).toMatch(/permessage-deflate/);
     expect(stderr).toMatch(/extensions: permessage-deflate/);
-    // Large enough to be compressed: RSV1 is set on the frame.
-    expect(stderr).toMatch(/--> text +opcode=0x1 len=2000 FIN RSV1 MASK/);
+    // Large enough to be compressed: RSV1 is set on the frame, whose length is the compressed size.
+    const sent = /--> text +opcode=0x1 len=(\d+) FIN RSV1 MASK/.exec(stderr);
+    expect(sent).not.toBeNull();
+    expect(Number(sent![1])).toBeLessThan(100);
+    // The echo comes back compressed too, as the server's frame shows.
+    expect(stderr).toMatch(/<-- text +opcode=0x1 len=\d+ FIN RSV1\n/);
     expect(stdout).toBe(`${big}\n`);
   });
 

@@ -45,7 +45,9 @@ describe('tether in a pipe', () => {
     const server = await echoServer();
     const { code, stderr } = await run(['-w', '0', '-v', server.url], '');
     expect(code).toBe(0);
-    expect(stderr).toMatch(/--> close +opcode=0x8 len=2 FIN MASK +1000/);
-    expect(stderr).toMatch(/<-- close +opcode=0x8 len=2 FIN +1000/);
+    // Our close frame with its 2-byte code, the server's echo, and the code on the closing line.
+    expect(stderr).toMatch(/--> close +opcode=0x8 len=2 FIN MASK\n/);
+    expect(stderr).toMatch(/<-- close +opcode=0x8 len=2 FIN\n/);
+    expect(stderr).toMatch(/1000 \(normal\)/);
   });
 });

@@ -98,9 +98,6 @@ export async function runDemo(io: Io): Promise<ExitCode> {
           line(`   handshake again: new key ${handshake.key}, Accept ${ok ? p.good('matches') : p.bad('MISMATCH')} (${handshake.receivedAccept})`);
         });
       },
-      sending: () => {},
-      pinging: () => {},
-      closing: () => {},
     },
   );
   const client: Client<In, Out> = createClient<In, Out>({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HandshakeInfo } from '@tether/protocol';
-import { describeCloseCode, describeFrame, describeHandshake, describeMessage, hex, hexPreview, paint, parseHex, wantsColor } from './format';
+import { describeCloseCode, describeWireFrame, describeHandshake, describeMessage, hex, hexPreview, paint, parseHex, wantsColor } from './format';
 
 const p = paint(false);
 
@@ -64,9 +64,11 @@ describe('messages and frames', () => {
   });
 
   it('describes frames with opcode, length and flags', () => {
-    expect(describeFrame('out', 'text', 5, ['FIN', 'MASK'])).toBe('--> text   opcode=0x1 len=5 FIN MASK');
-    expect(describeFrame('in', 'close', 2, ['FIN'], '1000 (normal)')).toBe('<-- close  opcode=0x8 len=2 FIN  1000 (normal)');
-    expect(describeFrame('in', 'pong', 0, [])).toBe('<-- pong   opcode=0xa len=0');
+    expect(describeWireFrame({ direction: 'out', opcode: 1, fin: true, rsv1: false, masked: true, length: 5 })).toBe('--> text   opcode=0x1 len=5 FIN MASK');
+    expect(describeWireFrame({ direction: 'in', opcode: 8, fin: true, rsv1: false, masked: false, length: 2 })).toBe('<-- close  opcode=0x8 len=2 FIN');
+    expect(describeWireFrame({ direction: 'in', opcode: 0, fin: false, rsv1: false, masked: false, length: 70000 })).toBe('<-- cont   opcode=0x0 len=70000');
+    expect(describeWireFrame({ direction: 'in', opcode: 1, fin: true, rsv1: true, masked: false, length: 9 })).toBe('<-- text   opcode=0x1 len=9 FIN RSV1');
+    expect(describeWireFrame({ direction: 'in', opcode: 10, fin: true, rsv1: false, masked: false, length: 0 })).toBe('<-- pong   opcode=0xa len=0 FIN');
   });
 
   it('names close codes', () => {

@@ -1,4 +1,4 @@
-import { WEBSOCKET_GUID, type HandshakeInfo } from '@tether/protocol';
+import { WEBSOCKET_GUID, type FrameInfo, type HandshakeInfo } from '@tether/protocol';
 
 // How things look: pure functions from events to lines of text, shared by the terminal prompt, the
 // pipe mode, --verbose and the demo. Colours are applied by the caller through a Paint.
@@ -82,24 +82,21 @@ export function describeHandshake(info: HandshakeInfo, p: Paint): string[] {
   return lines;
 }
 
-export type Direction = 'in' | 'out';
-export type FrameKind = 'text' | 'binary' | 'ping' | 'pong' | 'close';
 
 /**
  * One frame as --verbose prints it: direction, opcode, payload length and flags. Tether's Node
  * WebSocket reports messages, not frames, so incoming data messages are shown whole.
  */
-export function describeFrame(direction: Direction, kind: FrameKind, length: number, flags: readonly string[], note = ''): string {
-  const arrow = direction === 'in' ? '<--' : '-->';
-  const opcode = { text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa }[kind];
-  const flagText = flags.length > 0 ? ` ${flags.join(' ')}` : '';
-  return `${arrow} ${kind.padEnd(6)} opcode=0x${opcode.toString(16)} len=${length}${flagText}${note ? `  ${note}` : ''}`;
+/** A frame as the core saw it: `--> text   opcode=0x1 len=5 FIN MASK`. */
+export function describeWireFrame(f: FrameInfo): string {
+  const names: Record<number, string> = { 0: 'cont', 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
+  const flags = [f.fin && 'FIN', f.rsv1 && 'RSV1', f.masked && 'MASK'].filter((x): x is string => typeof x === 'string');
+  const arrow = f.direction === 'in' ? '<--' : '-->';
+  const name = names[f.opcode] ?? 'unknown';
+  return `${arrow} ${name.padEnd(6)} opcode=0x${f.opcode.toString(16)} len=${f.length}${flags.length > 0 ? ` ${flags.join(' ')}` : ''}`;
 }
 
-/** UTF-8 length of a string. */
-export function byteLength(data: string | Uint8Array): number {
-  return typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength;
-}
+
 
 /** `1000 "bye"`, `1006 (no close frame)`. */
 export function describeCloseCode(code: number, reason: string): string {

@@ -1,10 +1,10 @@
 import readline from 'node:readline';
 import { createClient, type CloseEvent, type RawData } from '@tether/client';
-import { DEFAULTS as NODE_DEFAULTS, type WebSocket } from '@tether/node';
+import type { WebSocket } from '@tether/node';
 import { ProtocolError, TetherError } from '@tether/protocol';
 import type { CliOptions } from './args';
 import { type Ending, ExitCode, exitCodeFor } from './exit-codes';
-import { byteLength, describeCloseCode, describeDelay, describeFrame, describeHandshake, paint, parseHex, wantsColor } from './format';
+import { describeCloseCode, describeDelay, describeHandshake, describeWireFrame, paint, parseHex, wantsColor } from './format';
 import { pipeScreen, type Screen, terminalScreen } from './screen';
 import { nodeOptions, watchedTransport, type SocketWatcher } from './transport';
 
@@ -78,46 +78,18 @@ export function connect(o: CliOptions, io: Io): Promise<ExitCode> {
   let timer: NodeJS.Timeout | undefined;
   let inputClosed = false;
   rl?.on('close', () => (inputClosed = true));
-  const closedByUs = new WeakSet<WebSocket>();
   let resolveExit: (code: ExitCode) => void = () => {};
   const exit = new Promise<ExitCode>((resolve) => (resolveExit = resolve));
 
   const verbose = (lines: readonly string[]) => o.verbose && screen.detail(lines);
-  const outFlags = (ws: WebSocket, length: number) =>
-    ws.extensions.includes('permessage-deflate') && length >= NODE_DEFAULTS.deflateThreshold ? ['FIN', 'RSV1', 'MASK'] : ['FIN', 'MASK'];
-
   const watcher: SocketWatcher = {
     created(ws) {
       socket = ws;
       opened = false;
-      if (!o.verbose) return;
-      ws.addEventListener('handshake', (e) => screen.detail(describeHandshake(e.handshake, p)));
-      ws.addEventListener('message', (e) => {
-        const data = e.data as string | Uint8Array;
-        verbose([p.incoming(describeFrame('in', typeof data === 'string' ? 'text' : 'binary', byteLength(data), [], '(a whole message)'))]);
-      });
-      ws.addEventListener('ping', (e) =>
-        verbose([p.incoming(describeFrame('in', 'ping', e.data.length, ['FIN'])), p.outgoing(describeFrame('out', 'pong', e.data.length, ['FIN', 'MASK'], '(automatic answer)'))]),
-      );
-      ws.addEventListener('pong', (e) => verbose([p.incoming(describeFrame('in', 'pong', e.data.length, ['FIN']))]));
-      ws.addEventListener('close', (e) => {
-        if (!e.wasClean) return;
-        const frame = p.incoming(describeFrame('in', 'close', e.code === 1005 ? 0 : 2 + Buffer.byteLength(e.reason), ['FIN'], describeCloseCode(e.code, e.reason)));
-        if (closedByUs.has(ws)) verbose([frame]);
-        else verbose([frame, p.outgoing(describeFrame('out', 'close', e.code === 1005 ? 0 : 2, ['FIN', 'MASK'], '(echoed)'))]);
-      });
+      if (o.verbose) ws.addEventListener('handshake', (e) => screen.detail(describeHandshake(e.handshake, p)));
     },
-    sending(ws, data) {
-      const length = byteLength(data);
-      verbose([p.outgoing(describeFrame('out', typeof data === 'string' ? 'text' : 'binary', length, outFlags(ws, length)))]);
-    },
-    pinging(_ws, length) {
-      verbose([p.outgoing(describeFrame('out', 'ping', length, ['FIN', 'MASK']))]);
-    },
-    closing(ws, code, reason) {
-      closedByUs.add(ws);
-      const length = code === undefined ? 0 : 2 + Buffer.byteLength(reason ?? '');
-      verbose([p.outgoing(describeFrame('out', 'close', length, ['FIN', 'MASK'], code === undefined ? '' : describeCloseCode(code, reason ?? '')))]);
+    frame(_ws, f) {
+      verbose([(f.direction === 'in' ? p.incoming : p.outgoing)(describeWireFrame(f))]);
     },
   };
 

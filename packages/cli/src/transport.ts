@@ -1,17 +1,14 @@
-import { WebSocket, type WebSocketOptions } from '@tether/node';
+import { WebSocket, type FrameInfo, type WebSocketOptions } from '@tether/node';
 import type { WebSocketConstructor } from '@tether/client';
 import type { CliOptions } from './args';
 
 // The client's transport: Tether's own Node WebSocket with the command's options, watched so that
-// --verbose can show the handshake and what goes out (sends, pings, the close frame) as it happens.
+// --verbose can show the handshake and every frame read or written, as it happens.
 
-/** Told about each socket the client creates, and about what is sent on it. */
+/** Told about each socket the client creates, and about each frame on it (from the core itself). */
 export interface SocketWatcher {
   created(socket: WebSocket): void;
-  sending(socket: WebSocket, data: string | Uint8Array): void;
-  /** `length`: bytes of ping payload. */
-  pinging(socket: WebSocket, length: number): void;
-  closing(socket: WebSocket, code: number | undefined, reason: string | undefined): void;
+  frame?(socket: WebSocket, frame: FrameInfo): void;
 }
 
 /** The @tether/node options for what the command line asked. */
@@ -28,22 +25,13 @@ export function nodeOptions(o: CliOptions): WebSocketOptions {
 export function watchedTransport(options: WebSocketOptions, watcher: SocketWatcher): WebSocketConstructor {
   class Watched extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols === undefined ? options : { ...options, protocols });
+      // Frames flow only after connecting, by when `self` is set.
+      let self: WebSocket | undefined;
+      const frame = watcher.frame;
+      const onFrame = frame && ((f: FrameInfo) => self && frame.call(watcher, self, f));
+      super(url, { ...options, ...(protocols === undefined ? {} : { protocols }), ...(onFrame ? { onFrame } : {}) });
+      self = this;
       watcher.created(this);
-    }
-    override send(data: string | Uint8Array): void {
-      super.send(data);
-      // After super.send, which throws while connecting: only what was really sent is shown.
-      watcher.sending(this, data);
-    }
-    override ping(data?: string | ArrayBuffer | ArrayBufferView): void {
-      super.ping(data);
-      watcher.pinging(this, typeof data === 'string' ? Buffer.byteLength(data) : (data?.byteLength ?? 0));
-    }
-    override close(code?: number, reason?: string): void {
-      const open = this.readyState === WebSocket.OPEN;
-      super.close(code, reason);
-      if (open) watcher.closing(this, code, reason);
     }
   }
   return Watched as unknown as WebSocketConstructor;

@@ -9,4 +9,4 @@ export type { SendData } from './data';
 export { parseProxyUrl, proxyFor, bypassesProxy } from './proxy';
 export type { ProxyConfig } from './proxy';
 export { ErrorCode, TetherError, ProtocolError, HandshakeError, CloseCode, ReadyState } from '@tether/protocol';
-export type { HandshakeInfo } from '@tether/protocol';
+export type { FrameInfo, HandshakeInfo } from '@tether/protocol';

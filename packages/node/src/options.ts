@@ -1,5 +1,5 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import { ErrorCode, TetherError, type HeaderInit, type PerMessageDeflateOptions } from '@tether/protocol';
+import { ErrorCode, TetherError, type FrameInfo, type HeaderInit, type PerMessageDeflateOptions } from '@tether/protocol';
 
 /** How binary messages are handed out: a Buffer view (Node's default), an ArrayBuffer, or a Blob. */
 export type BinaryType = 'nodebuffer' | 'arraybuffer' | 'blob';
@@ -66,6 +66,8 @@ export interface WebSocketOptions extends TlsOptions {
   perMessageDeflate?: boolean | PerMessageDeflateNodeOptions;
   /** Split outgoing messages into frames of at most this many bytes; 0 never splits. */
   fragmentSize?: number;
+  /** Called with every frame read and written (opcode, FIN, RSV1, mask, length): a debugging view. */
+  onFrame?: (frame: FrameInfo) => void;
   /** Aborts the connection: while connecting it fails (close 1006); once open it starts the close. */
   signal?: AbortSignal;
   /**
@@ -109,6 +111,7 @@ export interface ResolvedOptions {
   readonly maxPayload: number | undefined;
   readonly maxHeaderBytes: number | undefined;
   readonly fragmentSize: number | undefined;
+  readonly onFrame: ((frame: FrameInfo) => void) | undefined;
   readonly deflate: Required<Pick<PerMessageDeflateNodeOptions, 'threshold' | 'level' | 'memLevel'>> & { offer: PerMessageDeflateOptions } | null;
   readonly tls: TlsOptions;
   readonly proxy: string | URL | false | undefined;
@@ -177,6 +180,7 @@ export function resolveOptions(options: WebSocketOptions): ResolvedOptions {
     maxPayload: count(options.maxPayload, 'maxPayload'),
     maxHeaderBytes: count(options.maxHeaderBytes, 'maxHeaderBytes'),
     fragmentSize: count(options.fragmentSize, 'fragmentSize'),
+    onFrame: options.onFrame,
     deflate: resolveDeflate(options.perMessageDeflate),
     tls: pickTls(options),
     proxy: options.proxy,

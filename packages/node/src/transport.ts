@@ -159,6 +159,7 @@ export class Transport implements OutboxSink {
     if (o.maxPayload !== undefined) connection.maxPayload = o.maxPayload;
     if (o.maxHeaderBytes !== undefined) connection.maxHeaderBytes = o.maxHeaderBytes;
     if (o.fragmentSize !== undefined) connection.fragmentSize = o.fragmentSize;
+    if (o.onFrame !== undefined) connection.onFrame = o.onFrame;
     if (o.deflate !== null) connection.extensions = [perMessageDeflateOffer({ clientMaxWindowBits: true, ...o.deflate.offer })];
     return new Attempt(this, url, connection, o.proxy, o.env);
   }

@@ -352,3 +352,21 @@ describe('sending', () => {
     expect(() => opened().conn.sendCompressed(true, new Uint8Array(1))).toThrow(TetherError);
   });
 });
+
+describe('the frame observer', () => {
+  it('sees every frame read (a bad one too) and written, with its header', () => {
+    const frames: Array<{ direction: string; opcode: number; fin: boolean; rsv1: boolean; masked: boolean; length: number }> = [];
+    const d = opened({ onFrame: (f) => frames.push({ ...f }) });
+    d.conn.receive(hex('01 03 48 65 6c'));
+    d.conn.receive(hex('80 02 6c 6f'));
+    d.conn.sendText('hi');
+    d.conn.receive(hex('83 00'));
+    expect(frames).toEqual([
+      { direction: 'in', opcode: 1, fin: false, rsv1: false, masked: false, length: 3 },
+      { direction: 'in', opcode: 0, fin: true, rsv1: false, masked: false, length: 2 },
+      { direction: 'out', opcode: 1, fin: true, rsv1: false, masked: true, length: 2 },
+      { direction: 'in', opcode: 3, fin: true, rsv1: false, masked: false, length: 0 },
+      { direction: 'out', opcode: 8, fin: true, rsv1: false, masked: true, length: 2 + 'ERR_INVALID_OPCODE'.length },
+    ]);
+  });
+});

@@ -62,8 +62,24 @@ export interface Utf8Routines {
   encode?(text: string): Uint8Array;
 }
 
+/** One frame as it went by, in either direction: for debugging and teaching (`tether --verbose`). */
+export interface FrameInfo {
+  readonly direction: 'in' | 'out';
+  readonly opcode: number;
+  readonly fin: boolean;
+  readonly rsv1: boolean;
+  readonly masked: boolean;
+  /** Payload length as the header gives it (for outgoing compressed frames, the compressed size). */
+  readonly length: number;
+}
+
 /** Options of a `ClientConnection`: the handshake's, limits, fragmentation and runtime hooks. */
 export interface ConnectionOptions extends HandshakeRequestOptions {
+  /**
+   * Called with every frame header read (before it is checked, so a frame that breaks the protocol
+   * is shown too) and every frame written. Costs nothing when not given.
+   */
+  onFrame?: ((frame: FrameInfo) => void) | undefined;
   /** Largest frame or message accepted; more is failed with 1009. */
   maxPayload?: number;
   maxHeaderBytes?: number;
@@ -122,6 +138,7 @@ export class ClientConnection {
   readonly request: HandshakeRequest;
   private stateValue: ReadyState = ReadyState.CONNECTING;
   private readonly handler: ConnectionHandler;
+  private readonly onFrame: ((frame: FrameInfo) => void) | undefined;
   private readonly maxPayload: number;
   private readonly fragmentSize: number;
   private readonly alloc: Allocator | undefined;
@@ -157,6 +174,7 @@ export class ClientConnection {
   constructor(url: string | { href: string }, options: ConnectionOptions, handler: ConnectionHandler) {
     this.request = buildHandshakeRequest(url, options);
     this.handler = handler;
+    this.onFrame = options.onFrame;
     this.maxPayload = options.maxPayload ?? DEFAULTS.maxPayload;
     this.fragmentSize = options.fragmentSize ?? DEFAULTS.fragmentSize;
     this.alloc = options.alloc;
@@ -273,6 +291,7 @@ export class ClientConnection {
   // ---- Reading frames (RFC 6455 §5) ----
 
   private onHeader(h: FrameHeader): boolean {
+    if (this.onFrame) this.onFrame({ direction: 'in', opcode: h.opcode, fin: h.fin, rsv1: (h.rsv & 4) !== 0, masked: h.masked, length: h.length });
     const opcode = h.opcode;
     const control = (opcode & 0x8) !== 0;
     // §5.2: RSV bits must be 0 unless an extension gives them a meaning; permessage-deflate owns RSV1
@@ -563,6 +582,7 @@ export class ClientConnection {
   }
 
   private writeFrame(opcode: number, payload: Uint8Array, fin: boolean, rsv1: boolean): void {
+    if (this.onFrame) this.onFrame({ direction: 'out', opcode, fin, rsv1, masked: true, length: payload.length });
     const options = { fin, rsv1, maskKey: this.maskKey(), alloc: this.alloc };
     this.handler.onWrite(encodeFrame(opcode, payload, options));
   }

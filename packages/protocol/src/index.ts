@@ -23,7 +23,7 @@ export type { HttpResponse, HttpResponseLimits } from './http-response';
 export { isToken, parseExtensions } from './tokens';
 export type { ExtensionElement } from './tokens';
 export { ClientConnection } from './connection';
-export type { ConnectionEvent, ConnectionHandler, ConnectionOptions, HandshakeInfo, Utf8Routines } from './connection';
+export type { ConnectionEvent, ConnectionHandler, ConnectionOptions, FrameInfo, HandshakeInfo, Utf8Routines } from './connection';
 export { FrameParser } from './frame-parser';
 export type { FrameHeader, FrameSink } from './frame-parser';
 export { encodeFrame, defaultAllocator, randomMaskKey } from './frame-encoder';
