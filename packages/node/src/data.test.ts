@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { binaryMessage, decodeUtf8, outgoing } from './data';
+import { encodeFrame, encodeTextFrame, Opcode } from '@tether/protocol';
+import { binaryMessage, decodeUtf8, encodeUtf8, encodeUtf8Into, outgoing, utf8ByteLength } from './data';
 
 describe('decodeUtf8', () => {
   it('decodes large ASCII, large mixed text and pieces cut inside characters', () => {
@@ -21,6 +22,35 @@ describe('decodeUtf8', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('the UTF-8 routines the core writes text frames with', () => {
+  const key = new Uint8Array([0x37, 0xfa, 0x21, 0x3d]);
+  const alloc = (size: number) => Buffer.allocUnsafe(size);
+  const te = new TextEncoder();
+
+  it('count and write exactly what TextEncoder does, lone surrogates as U+FFFD', () => {
+    const unit = fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0xd800, max: 0xdfff }));
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 400 }), fc.nat(7), (units, offset) => {
+        const text = String.fromCharCode(...units);
+        const expected = te.encode(text);
+        expect(utf8ByteLength(text)).toBe(expected.length);
+        const target = Buffer.alloc(offset + expected.length);
+        expect(encodeUtf8Into(text, target, offset)).toBe(expected.length);
+        expect(target.subarray(offset).equals(expected)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('make the same frames as Buffer.from and a copy, through Buffer.allocUnsafe, at every length encoding', () => {
+    for (const text of ['', 'hi', '\ud800', 'é😀\udc00'.repeat(30), 'a'.repeat(125), '€' + 'a'.repeat(123), 'a'.repeat(65535), '😀'.repeat(16384), 'a€😀'.repeat(100_000)]) {
+      const options = { fin: true, rsv1: false, maskKey: key, alloc };
+      const direct = encodeTextFrame(text, utf8ByteLength(text), { ...options, encodeInto: encodeUtf8Into });
+      expect(Buffer.compare(direct, encodeFrame(Opcode.Text, encodeUtf8(text), options))).toBe(0);
+    }
   });
 });
 

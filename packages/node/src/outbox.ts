@@ -10,6 +10,7 @@ import type { Compressor } from './deflate';
 export interface ReadyMessage {
   readonly text: boolean;
   readonly data: string | Uint8Array;
+  /** Bytes before compression; for text, its exact UTF-8 length, from which the core writes the frame header. */
   readonly size: number;
 }
 

@@ -19,7 +19,7 @@ import {
   type Utf8Routines,
 } from '@tether/protocol';
 import { dial } from './connect';
-import { decodeUtf8, encodeUtf8, type OutgoingMessage } from './data';
+import { decodeUtf8, encodeUtf8, encodeUtf8Into, utf8ByteLength, type OutgoingMessage } from './data';
 import { Compressor, Decompressor } from './deflate';
 import type { ResolvedOptions } from './options';
 import { Outbox, type OutboxSink, type ReadyMessage } from './outbox';
@@ -87,7 +87,7 @@ interface PendingRedirect {
 
 /** Node's fast paths for the core, shared by every connection. */
 const ALLOC = (size: number): Uint8Array => Buffer.allocUnsafe(size);
-const UTF8: Utf8Routines = { validate: isUtf8, decode: decodeUtf8, encode: encodeUtf8 };
+const UTF8: Utf8Routines = { validate: isUtf8, decode: decodeUtf8, encode: encodeUtf8, byteLength: utf8ByteLength, encodeInto: encodeUtf8Into };
 
 const OWNER = Symbol('tether.transport');
 type OwnedSocket = net.Socket & { [OWNER]: Transport };
@@ -469,7 +469,7 @@ export class Transport implements OutboxSink {
     const frames: Uint8Array[] = (this.frames = []);
     try {
       if (compressed) conn.sendCompressed(message.text, message.data as Uint8Array);
-      else if (typeof message.data === 'string') conn.sendText(message.data);
+      else if (typeof message.data === 'string') conn.sendText(message.data, message.size);
       else conn.sendBinary(message.data);
     } finally {
       this.frames = null;

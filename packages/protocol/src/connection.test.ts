@@ -341,6 +341,46 @@ describe('sending', () => {
     ]);
   });
 
+  it('writes text frames the same with or without the runtime’s UTF-8 routines, at any size', () => {
+    // Routines as a runtime injects them (Node: Buffer.byteLength and Buffer#write).
+    const utf8 = {
+      byteLength: (text: string) => textEncoder.encode(text).length,
+      encodeInto: (text: string, target: Uint8Array, offset: number) => textEncoder.encodeInto(text, target.subarray(offset)).written,
+    };
+    for (const text of ['', 'hi', 'héllo 😀 \ud800', 'a'.repeat(64), '€'.repeat(40), '😀'.repeat(20_000), 'x'.repeat(70_000)]) {
+      const expected = textEncoder.encode(text);
+      const plain = opened();
+      const routines = opened({ utf8 });
+      const counted = opened();
+      plain.conn.sendText(text);
+      routines.conn.sendText(text);
+      counted.conn.sendText(text, expected.length);
+      for (const d of [plain, routines, counted]) {
+        expect(d.written).toHaveLength(1);
+        expect(readClientFrame(d.written[0]!)).toEqual({ fin: true, rsv1: false, opcode: Opcode.Text, payload: expected });
+      }
+      expect(routines.written[0]).toEqual(plain.written[0]);
+    }
+  });
+
+  it('fragments text over fragmentSize by bytes, characters split across frames', () => {
+    for (const utf8 of [{}, { byteLength: (t: string) => textEncoder.encode(t).length }]) {
+      const d = opened({ fragmentSize: 4, utf8 });
+      d.conn.sendText('a€😀b'); // 1 + 3 + 4 + 1 = 9 bytes
+      const frames = d.written.map(readClientFrame);
+      expect(frames.map((f) => [f.opcode, f.fin, f.payload.length])).toEqual([
+        [Opcode.Text, false, 4],
+        [Opcode.Continuation, false, 4],
+        [Opcode.Continuation, true, 1],
+      ]);
+      expect(concatBytes(...frames.map((f) => f.payload))).toEqual(textEncoder.encode('a€😀b'));
+      // Exactly fragmentSize bytes: one frame.
+      d.written.length = 0;
+      d.conn.sendText('a€');
+      expect(d.written.map(readClientFrame).map((f) => [f.opcode, f.fin, f.payload.length])).toEqual([[Opcode.Text, true, 4]]);
+    }
+  });
+
   it('limits control frames to 125 bytes', () => {
     const d = opened();
     expect(() => d.conn.ping(new Uint8Array(126))).toThrow(TetherError);

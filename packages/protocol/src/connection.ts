@@ -1,7 +1,7 @@
 import { encodeClosePayload, parseClosePayload } from './close';
 import { CloseCode, DEFAULTS, Opcode, ReadyState } from './constants';
 import { ErrorCode, HandshakeError, ProtocolError, TetherError } from './errors';
-import { defaultAllocator, encodeFrame, randomMaskKey, type Allocator, type MaskKeyGenerator } from './frame-encoder';
+import { defaultAllocator, encodeFrame, encodeTextFrame, randomMaskKey, utf8Length, type Allocator, type MaskKeyGenerator } from './frame-encoder';
 import { FrameParser, type FrameHeader, type FrameSink } from './frame-parser';
 import {
   buildHandshakeRequest,
@@ -52,14 +52,24 @@ export interface ConnectionHandler {
   onMessage?(data: string | Uint8Array): void;
 }
 
-/** Faster UTF-8 routines a runtime may supply (Node: `buffer.isUtf8`, `Buffer#toString`). */
+/** Faster UTF-8 routines a runtime may supply (Node: `buffer.isUtf8`, `Buffer#toString`, `Buffer.byteLength`, `Buffer#write`). */
 export interface Utf8Routines {
   /** Validates complete UTF-8 in bulk; the core still handles sequences split across pieces. */
   validate?(bytes: Uint8Array): boolean;
   /** Decodes bytes already known to be valid UTF-8. */
   decode?(bytes: Uint8Array): string;
-  /** Encodes a string to UTF-8. */
+  /** Encodes a string to UTF-8 (for text sent in fragments). */
   encode?(text: string): Uint8Array;
+  /**
+   * A string's exact UTF-8 length, each lone surrogate counted as the 3 bytes of U+FFFD. Given this,
+   * text is written straight into its frame instead of encoded and then copied.
+   */
+  byteLength?(text: string): number;
+  /**
+   * Writes a string's UTF-8 into `target` from `offset` (exactly enough room is left), lone
+   * surrogates as U+FFFD, and returns the bytes written. The default is `TextEncoder#encodeInto`.
+   */
+  encodeInto?(text: string, target: Uint8Array, offset: number): number;
 }
 
 /** One frame as it went by, in either direction: for debugging and teaching (`tether --verbose`). */
@@ -93,6 +103,8 @@ export interface ConnectionOptions extends HandshakeRequestOptions {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Text up to this many code units is counted in the core when the runtime gives no `byteLength`. */
+const SHORT_TEXT = 64;
 
 /** Joins pieces into one buffer from `alloc` (every byte is written: an unzeroed buffer is fine). */
 function concat(pieces: Uint8Array[], length: number, alloc: Allocator = defaultAllocator): Uint8Array {
@@ -529,11 +541,23 @@ export class ClientConnection {
 
   /**
    * Sends a text message. Returns false, sending nothing, once the connection is closing or closed.
+   * `byteLength`, where the caller has counted it already, must be the text's exact UTF-8 length
+   * (as `Utf8Routines.byteLength` counts it); the frame header is written from it.
    * @throws TetherError ERR_INVALID_STATE while connecting
    */
-  sendText(text: string): boolean {
+  sendText(text: string, byteLength?: number): boolean {
     if (!this.canSend()) return false;
-    this.sendMessage(Opcode.Text, this.utf8.encode ? this.utf8.encode(text) : textEncoder.encode(text), false);
+    const utf8 = this.utf8;
+    // Without the runtime's count, only short text is counted here: over a long string a loop over
+    // its characters costs more than encoding it and copying the bytes.
+    const n = byteLength ?? (utf8.byteLength !== undefined ? utf8.byteLength(text) : text.length <= SHORT_TEXT ? utf8Length(text) : -1);
+    const size = this.fragmentSize;
+    if (n >= 0 && (size <= 0 || n <= size)) {
+      this.writeTextFrame(text, n);
+    } else {
+      // Fragments (or no fast count): encoded once, then each frame carries a slice of the bytes.
+      this.sendMessage(Opcode.Text, utf8.encode ? utf8.encode(text) : textEncoder.encode(text), false);
+    }
     return true;
   }
 
@@ -585,5 +609,12 @@ export class ClientConnection {
     if (this.onFrame) this.onFrame({ direction: 'out', opcode, fin, rsv1, masked: true, length: payload.length });
     const options = { fin, rsv1, maskKey: this.maskKey(), alloc: this.alloc };
     this.handler.onWrite(encodeFrame(opcode, payload, options));
+  }
+
+  /** One unfragmented text frame, its UTF-8 (`length` bytes) written straight from the string. */
+  private writeTextFrame(text: string, length: number): void {
+    if (this.onFrame) this.onFrame({ direction: 'out', opcode: Opcode.Text, fin: true, rsv1: false, masked: true, length });
+    const options = { fin: true, rsv1: false, maskKey: this.maskKey(), alloc: this.alloc, encodeInto: this.utf8.encodeInto };
+    this.handler.onWrite(encodeTextFrame(text, length, options));
   }
 }
