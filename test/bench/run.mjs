@@ -12,7 +12,7 @@ const here = import.meta.dirname;
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
-const reps = quick ? 2 : 5;
+const reps = quick ? 2 : 4;
 const pin = (core) => (hasTaskset() ? ['taskset', '-c', String(core)] : []);
 
 function hasTaskset() {
@@ -26,8 +26,8 @@ function hasTaskset() {
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-/** Messages per repetition: about 256 MiB (quick: 64 MiB), at most 300k (quick: 100k) messages. */
-const countFor = (size) => Math.max(quick ? 4 : 16, Math.min(quick ? 100_000 : 300_000, Math.floor((quick ? 64 : 256) * MiB / size)));
+/** Messages per repetition: about 64 MiB (quick: 32 MiB), at most 100k (quick: 50k) messages. */
+const countFor = (size) => Math.max(4, Math.min(quick ? 50_000 : 100_000, Math.floor((quick ? 32 : 64) * MiB / size)));
 
 const CLIENTS = ['tether', 'ws', 'ws+bufferutil', 'undici'];
 const sizes = [16, KiB, 64 * KiB, MiB, 16 * MiB];
@@ -144,7 +144,6 @@ row('echo 16 B, p99', 'echo', (r) => median(r.samples.map((s) => s.p99)), 'µs',
 row('churn, sequential', 'churn', (r) => median(r.samples.map((s) => s.messages / s.seconds)), 'conn/s');
 row('churn, 50 in flight', 'churn-50', (r) => median(r.samples.map((s) => s.messages / s.seconds)), 'conn/s');
 row('idle memory per connection (heap + external)', 'idle', (r) => r.samples[0].heap / 1024, 'KiB', true);
-row('idle memory per connection (RSS)', 'idle', (r) => r.samples[0].rss / 1024, 'KiB', true);
 row('deflate send, 16 KiB JSON-like text', 'deflate-send', (r) => median(r.samples.map((s) => s.bytes / s.seconds / 1e6)), 'MB/s');
 row('deflate receive, 16 KiB JSON-like text', 'deflate-receive', (r) => median(r.samples.map((s) => s.bytes / s.seconds / 1e6)), 'MB/s');
 line();
