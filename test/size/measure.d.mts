@@ -4,6 +4,7 @@ export interface Entry {
   pkg: string;
   what: string;
   source: string;
+  external?: string[];
 }
 export declare const ENTRIES: Entry[];
 export interface Measured {
@@ -11,6 +12,8 @@ export interface Measured {
   gzip: number;
   inputs: string[];
 }
-export declare function measure(source: string): Promise<Measured>;
+export declare const REACT_BUDGET: number;
+export declare function measure(source: string, external?: string[]): Promise<Measured>;
+export declare function reactAdds(rows: Array<Entry & Measured>): number;
 export declare function measureAll(): Promise<Array<Entry & Measured & { version: string }>>;
 export declare function markdown(rows: Array<Entry & Measured & { version: string }>): string;

@@ -31,7 +31,13 @@ export const ENTRIES = [
   { name: 'sockette', pkg: 'sockette', what: 'default export', source: "export { default } from 'sockette';" },
   { name: 'websocket-ts', pkg: 'websocket-ts', what: '`export *`', source: "export * from 'websocket-ts';" },
   { name: 'socket.io-client', pkg: 'socket.io-client', what: '`export *`', source: "export * from 'socket.io-client';" },
+  // React bindings, with react and react-dom left out (peer dependencies an app has anyway).
+  { name: '@tether/client + @tether/react', pkg: '@tether/react', what: '`createClient` and every export of `@tether/react` (react external)', source: "export { createClient } from '@tether/client'; export * from '@tether/react';", external: ['react', 'react-dom'] },
+  { name: 'react-use-websocket', pkg: 'react-use-websocket', what: 'default export (react external)', source: "export { default } from 'react-use-websocket';", external: ['react', 'react-dom'] },
 ];
+
+/** What `@tether/react` may add on top of the client, in bytes minified and gzipped (issue 9). */
+export const REACT_BUDGET = 1000;
 
 function versionOf(pkg) {
   let dir = dirname(require.resolve(pkg));
@@ -47,7 +53,7 @@ function versionOf(pkg) {
 }
 
 /** Minified and gzipped bytes of one entry, and the modules that went in. */
-export async function measure(source) {
+export async function measure(source, external = []) {
   const result = await build({
     stdin: { contents: source, resolveDir: testDir, sourcefile: 'entry.js' },
     bundle: true,
@@ -56,6 +62,7 @@ export async function measure(source) {
     platform: 'browser',
     write: false,
     metafile: true,
+    external,
     logLevel: 'silent',
   });
   const code = result.outputFiles[0].contents;
@@ -65,11 +72,17 @@ export async function measure(source) {
 
 export async function measureAll() {
   const rows = [];
-  for (const e of ENTRIES) rows.push({ ...e, version: versionOf(e.pkg), ...(await measure(e.source)) });
+  for (const e of ENTRIES) rows.push({ ...e, version: versionOf(e.pkg), ...(await measure(e.source, e.external)) });
   return rows;
 }
 
 const kb = (n) => `${(n / 1000).toFixed(2)} KB`;
+
+/** Bytes `@tether/react` adds to an app that already has the client. */
+export function reactAdds(rows) {
+  const both = rows.find((r) => r.name === '@tether/client + @tether/react');
+  return both.gzip - rows[0].gzip;
+}
 
 export function markdown(rows) {
   const client = rows[0];
@@ -86,6 +99,8 @@ export function markdown(rows) {
     ...rows.map((r) => `| ${r.name} | ${r.version} | ${r.what} | ${kb(r.minified)} | ${kb(r.gzip)} |`),
     '',
     `Budget of \`@tether/client\` in the browser: ${kb(BUDGET)}. Now: ${kb(client.gzip)}, ${client.gzip <= BUDGET ? 'within the budget' : `**over the budget by ${kb(client.gzip - BUDGET)}**`}.`,
+    '',
+    `\`@tether/react\` adds ${kb(reactAdds(rows))} on top of the client (budget ${kb(REACT_BUDGET)}); \`react-use-websocket\` alone is ${kb(rows.find((r) => r.name === 'react-use-websocket').gzip)}.`,
     '',
   ].join('\n');
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUDGET, ENTRIES, markdown, measureAll, type Entry, type Measured } from './measure.mjs';
+import { BUDGET, ENTRIES, REACT_BUDGET, markdown, measureAll, reactAdds, type Entry, type Measured } from './measure.mjs';
 
 /**
  * What the client weighs now, rounded up: a change that makes it heavier fails here. The budget
@@ -33,6 +33,23 @@ describe('@tether/client in the browser', () => {
 
   it.runIf(process.env.TETHER_SIZE_BUDGET === '1')(`is within its budget (${BUDGET} bytes minified and gzipped)`, () => {
     expect(row('@tether/client').gzip).toBeLessThanOrEqual(BUDGET);
+  });
+});
+
+/** What `@tether/react` adds now, rounded up: growing past it fails. Its budget (1 KB) runs opt-in, as the client's. */
+const REACT_CEILING = 1020;
+
+describe('@tether/react in the browser', () => {
+  it(`adds no more than it did (${REACT_CEILING} bytes minified and gzipped) on top of createClient, without bundling React`, () => {
+    const both = row('@tether/client + @tether/react');
+    expect(both.inputs.some((i) => i.includes('packages/react/dist/'))).toBe(true);
+    expect(both.inputs.some((i) => /node_modules\/react(-dom)?\//.test(i))).toBe(false);
+    expect(reactAdds(rows)).toBeGreaterThan(0);
+    expect(reactAdds(rows)).toBeLessThanOrEqual(REACT_CEILING);
+  });
+
+  it.runIf(process.env.TETHER_SIZE_BUDGET === '1')(`adds at most ${REACT_BUDGET} bytes (its budget)`, () => {
+    expect(reactAdds(rows)).toBeLessThanOrEqual(REACT_BUDGET);
   });
 });
 
