@@ -33,7 +33,7 @@ function useTopic<S, T>(t: Topic<S>, server: S, select?: (s: S) => T): T {
 export function useConnection(): Connection;
 export function useConnection<T>(select: (connection: Connection) => T): T;
 export function useConnection<T>(select?: (connection: Connection) => T): T | Connection {
-  return useTopic(useStore().conn, SERVER_CONNECTION, select);
+  return useTopic(useStore().c, SERVER_CONNECTION, select);
 }
 
 /**
@@ -62,7 +62,7 @@ export function useMessage<E extends keyof Events & string>(type: E, handler: Ev
 export function useLatest<E extends MessageEventOf<C>>(type: E): MessageOf<C, E> | undefined;
 export function useLatest<E extends MessageEventOf<C>, T>(type: E, select: (message: MessageOf<C, E>) => T): T | undefined;
 export function useLatest<T>(type: string, select?: (message: never) => T): unknown {
-  return useTopic(useStore().latest(type), undefined, select as ((m: unknown) => T) | undefined);
+  return useTopic(useStore().l(type), undefined, select as ((m: unknown) => T) | undefined);
 }
 
 /** `client[method]` bound to the provider's client and stable for its life; refreshes `queued`. */
@@ -70,7 +70,7 @@ function useBound<M extends 'send' | 'request'>(method: M): C[M] {
   const store = useStore();
   return useCallback(
     (...args: never[]) => {
-      const { client, update } = store;
+      const { client, u: update } = store;
       const r = (client[method] as (...a: never[]) => unknown)(...args);
       update();
       // A request leaves the queue when it is answered, times out or is aborted, without an event.

@@ -15,7 +15,7 @@ describe('shared clients', () => {
     expect(obtain(`${server.url}b`, { url: `${server.url}b` })).not.toBe(a);
     expect(a.client.state).toBe('closed');
     // …yet reads as connecting, since its provider connects it when it mounts
-    expect(storeOf(a.client).conn.v.state).toBe('connecting');
+    expect(storeOf(a.client).c.v.state).toBe('connecting');
   });
 
   it('the first acquire connects; the last release closes after the grace period unless acquired again', async () => {

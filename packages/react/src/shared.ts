@@ -6,9 +6,12 @@ import { type Store, storeOf } from './store';
 export interface Shared extends Store {
   readonly key: unknown;
   /** The caller's options were not `lazy`: connect when the first provider mounts. */
-  readonly auto: boolean;
-  users: number;
-  timer?: ReturnType<typeof setTimeout> | undefined;
+  /** `a`: the provider connects it (not `lazy`). Short names survive minification; these are internal. */
+  readonly a: boolean;
+  /** `n`: providers using it. */
+  n: number;
+  /** `t`: the grace timer that closes it once nobody uses it. */
+  t?: ReturnType<typeof setTimeout> | undefined;
 }
 
 const shared = new Map<unknown, Shared>();
@@ -20,9 +23,9 @@ const shared = new Map<unknown, Shared>();
 export function obtain(key: unknown, options: ClientOptions<unknown, unknown, string>): Shared {
   let s = shared.get(key);
   if (!s) {
-    shared.set(key, (s = Object.assign(storeOf(createClient({ ...options, lazy: true })), { key, auto: !options.lazy, users: 0 })));
+    shared.set(key, (s = Object.assign(storeOf(createClient({ ...options, lazy: true })), { key, a: !options.lazy, n: 0 })));
     // About to connect: its `closed` reads as `connecting` until its first state change.
-    if (s.auto) s.conn.v = SERVER_CONNECTION;
+    if (s.a) s.c.v = SERVER_CONNECTION;
   }
   return s;
 }
@@ -33,14 +36,14 @@ export function obtain(key: unknown, options: ClientOptions<unknown, unknown, st
  * change, StrictMode's unmount and mount).
  */
 export function acquire(s: Shared, grace: number): () => void {
-  clearTimeout(s.timer);
-  s.users++;
+  clearTimeout(s.t);
+  s.n++;
   // Acquired after its timer closed it (a render that took longer than the grace period): back in.
   if (!shared.has(s.key)) shared.set(s.key, s);
-  if (s.auto) s.client.connect();
+  if (s.a) s.client.connect();
   return () => {
-    if (--s.users) return;
-    s.timer = setTimeout(() => {
+    if (--s.n) return;
+    s.t = setTimeout(() => {
       if (shared.get(s.key) === s) shared.delete(s.key);
       void s.client.close();
     }, grace);

@@ -31,15 +31,15 @@ describe('storeOf', () => {
     const c = make();
     const store = storeOf(c);
     const seen: Connection[] = [];
-    store.conn.sub(() => seen.push(store.conn.v));
-    const first = store.conn.v;
+    store.c.sub(() => seen.push(store.c.v));
+    const first = store.c.v;
     expect(first).toEqual({ state: 'closed', attempt: 0, nextRetryAt: null, queued: 0 });
-    store.update();
-    expect(store.conn.v).toBe(first);
+    store.u();
+    expect(store.c.v).toBe(first);
     c.connect();
     await c.opened();
     expect(seen.map((s) => s.state)).toEqual(['connecting', 'open']);
-    store.update();
+    store.u();
     expect(seen).toHaveLength(2);
   });
 
@@ -48,10 +48,10 @@ describe('storeOf', () => {
     const store = storeOf(c);
     c.send({ type: 'say', text: 'a' }); // wakes the lazy client: connecting, so queued
     c.send({ type: 'say', text: 'b' });
-    store.update();
-    expect(store.conn.v.queued).toBe(2);
+    store.u();
+    expect(store.c.v.queued).toBe(2);
     await c.opened();
-    expect(store.conn.v).toMatchObject({ state: 'open', queued: 0 });
+    expect(store.c.v).toMatchObject({ state: 'open', queued: 0 });
   });
 
   it('shows the retry number and when it starts while reconnecting; after the end, no next retry but the last number', async () => {
@@ -60,27 +60,27 @@ describe('storeOf', () => {
     await dead.close(); // nothing listens there any more: every attempt fails
     const c = make(url, false);
     const store = storeOf(c);
-    await until(() => store.conn.v.state === 'reconnecting' && store.conn.v.attempt >= 2);
-    const { attempt, nextRetryAt } = store.conn.v;
+    await until(() => store.c.v.state === 'reconnecting' && store.c.v.attempt >= 2);
+    const { attempt, nextRetryAt } = store.c.v;
     expect(nextRetryAt).not.toBeNull();
     // jitter 'none': the delay is exactly the 200 ms cap
     expect(nextRetryAt! - Date.now()).toBeLessThanOrEqual(200);
     expect(nextRetryAt! - Date.now()).toBeGreaterThan(-1000);
-    await until(() => store.conn.v.attempt > attempt);
+    await until(() => store.c.v.attempt > attempt);
     await c.close();
-    expect(store.conn.v).toMatchObject({ state: 'closed', nextRetryAt: null, queued: 0 });
-    expect(store.conn.v.attempt).toBeGreaterThan(attempt);
+    expect(store.c.v).toMatchObject({ state: 'closed', nextRetryAt: null, queued: 0 });
+    expect(store.c.v.attempt).toBeGreaterThan(attempt);
   });
 
   it('keeps the latest message of a type from the first ask, and tells only that type', async () => {
     const c = make();
     const store = storeOf(c);
-    const chat = store.latest('chat');
-    expect(store.latest('chat')).toBe(chat);
+    const chat = store.l('chat');
+    expect(store.l('chat')).toBe(chat);
     expect(chat.v).toBeUndefined();
     let chats = 0;
     chat.sub(() => chats++);
-    const presence = store.latest('presence');
+    const presence = store.l('presence');
     c.connect();
     await c.opened();
     await server.connection(server.connections.length - 1);

@@ -37,12 +37,12 @@ function topic<T>(v: T): Topic<T> {
 /** What the hooks read from one client. */
 export interface Store {
   readonly client: AnyClient;
-  /** The connection; a new object only when a field changed. */
-  readonly conn: Topic<Connection>;
-  /** Re-reads the connection and tells subscribers if it changed (after a send, for `queued`). */
-  readonly update: () => void;
-  /** The latest message of `type` (undefined before one), kept from the first call on. */
-  readonly latest: (type: string) => Topic<unknown>;
+  /** `c`: the connection; a new object only when a field changed. (Short names: they survive minification.) */
+  readonly c: Topic<Connection>;
+  /** `u`: re-reads the connection and tells subscribers if it changed (after a send, for `queued`). */
+  readonly u: () => void;
+  /** `l`: the latest message of `type` (undefined before one), kept from the first call on. */
+  readonly l: (type: string) => Topic<unknown>;
 }
 
 const stores = new WeakMap<AnyClient, Store>();
@@ -80,9 +80,9 @@ export function storeOf(client: AnyClient): Store {
     .on('drop', update);
   store = {
     client,
-    conn,
-    update,
-    latest: (type) => {
+    c: conn,
+    u: update,
+    l: (type) => {
       let t = messages.get(type);
       if (!t) {
         messages.set(type, (t = topic<unknown>(undefined)));
