@@ -45,17 +45,19 @@ describe('Listeners', () => {
     expect(calls).toEqual(['both', 'capture']);
   });
 
-  it('skips a listener removed during dispatch and waits with one added during it', () => {
+  it('skips a listener removed during dispatch and waits with one added during it, also when the removed one was last', () => {
     const { listeners, calls } = setup();
-    const second = (): number => calls.push('second');
+    const last = (): number => calls.push('last');
     listeners.add('x', () => {
       calls.push('first');
-      listeners.remove('x', second);
+      listeners.remove('x', last);
       listeners.add('x', () => calls.push('added'));
     });
-    listeners.add('x', second);
+    listeners.add('x', last);
     listeners.dispatch(new WebSocketEvent('x'));
     expect(calls).toEqual(['first']);
+    listeners.dispatch(new WebSocketEvent('x'));
+    expect(calls).toEqual(['first', 'first', 'added']);
   });
 
   it('stops at stopImmediatePropagation()', () => {
@@ -92,5 +94,37 @@ describe('Listeners', () => {
     listeners.add('custom', (event: Event) => calls.push(event.type));
     listeners.dispatch(new Event('custom'));
     expect(calls).toEqual(['custom']);
+  });
+});
+
+describe('Listeners, added and removed while dispatching', () => {
+  it('run a once listener a single time, also when it dispatches again from inside', () => {
+    const { listeners, calls } = setup();
+    listeners.add(
+      'x',
+      () => {
+        calls.push('once');
+        listeners.dispatch(new WebSocketEvent('x'));
+      },
+      { once: true },
+    );
+    listeners.add('x', () => calls.push('other'));
+    listeners.dispatch(new WebSocketEvent('x'));
+    expect(calls).toEqual(['once', 'other', 'other']);
+    expect(listeners.has('x')).toBe(true);
+  });
+
+  it('keep types apart and forget a type whose listeners are all gone', () => {
+    const { listeners, calls } = setup();
+    const a = (): number => calls.push('a');
+    listeners.add('a', a);
+    listeners.add('b', () => calls.push('b'), { capture: true });
+    listeners.dispatch(new WebSocketEvent('a'));
+    listeners.dispatch(new WebSocketEvent('b'));
+    listeners.remove('a', a);
+    listeners.remove('a', a);
+    expect(listeners.has('a')).toBe(false);
+    listeners.dispatch(new WebSocketEvent('a'));
+    expect(calls).toEqual(['a', 'b']);
   });
 });

@@ -96,12 +96,26 @@ export type AnyEvent = WebSocketEvent | Event;
 
 type Callback = ((event: never) => unknown) | { handleEvent(event: never): unknown };
 
+const CAPTURE = 1;
+const ONCE = 2;
+const REMOVED = 4;
+/** The listener of an `on<type>` attribute: its callback is the current handler. */
+const ATTRIBUTE = 8;
+
+/**
+ * One listener, and the link to the next one in the order they were added (all types in one
+ * chain: a WebSocket has a handful of listeners, and one object each is what it can afford to
+ * keep for every open connection).
+ */
 interface Entry {
-  readonly callback: Callback;
-  readonly capture: boolean;
-  readonly once: boolean;
-  removed: boolean;
-  unlink?: () => void;
+  readonly type: string;
+  callback: Callback;
+  flags: number;
+  /** When it was added: a dispatch calls only those added before it began. */
+  readonly seq: number;
+  next: Entry | null;
+  /** Stops listening to the `signal` it was added with. */
+  unlink: (() => void) | undefined;
 }
 
 /** `addEventListener`'s third argument: `capture` as a boolean, or the options object. */
@@ -114,89 +128,106 @@ function reportException(error: unknown): void {
   });
 }
 
-/** The listener lists of one target, by event type. */
-/** The listeners of one event type: a short chain, since a WebSocket has listeners for few types. */
-interface TypeList {
-  readonly type: string;
-  readonly entries: Entry[];
-  next: TypeList | null;
-}
+const captureOf = (options: ListenerOptions | undefined): number => ((typeof options === 'boolean' ? options : options?.capture === true) ? CAPTURE : 0);
 
-/** The listener lists of one target, by event type (a chain, lighter than a Map per WebSocket). */
+/** The listeners of one target, with its `on<type>` handlers among them in the order they were set. */
 export class Listeners {
-  private head: TypeList | null = null;
+  private head: Entry | null = null;
+  private tail: Entry | null = null;
+  private seq = 0;
+  /** Capturing listeners present: while none are, a dispatch makes one pass. */
+  private captures = 0;
 
   constructor(private readonly target: EventTarget) {}
 
-  private list(type: string): Entry[] | undefined {
-    for (let node = this.head; node !== null; node = node.next) if (node.type === type) return node.entries;
+  private find(type: string, match: (e: Entry) => boolean): Entry | undefined {
+    for (let e = this.head; e !== null; e = e.next) if (e.type === type && match(e)) return e;
     return undefined;
   }
 
-  add(type: string, callback: Callback | null | undefined, options?: ListenerOptions): void {
-    if (callback === null || callback === undefined) return;
-    const capture = typeof options === 'boolean' ? options : options?.capture === true;
-    const signal = typeof options === 'object' ? options.signal : undefined;
-    if (signal?.aborted) return;
-    const list = this.list(type);
-    if (list?.some((e) => e.callback === callback && e.capture === capture)) return;
-    const entry: Entry = { callback, capture, once: typeof options === 'object' && options.once === true, removed: false };
-    if (signal !== undefined) {
-      const onAbort = (): void => this.remove(type, callback, capture);
-      signal.addEventListener('abort', onAbort, { once: true });
-      entry.unlink = () => signal.removeEventListener('abort', onAbort);
-    }
-    if (list !== undefined) list.push(entry);
-    // A one-element literal: `[]` then push would reserve room for 17.
-    else this.head = { type, entries: [entry], next: this.head };
+  private append(type: string, callback: Callback, flags: number): Entry {
+    const entry: Entry = { type, callback, flags, seq: ++this.seq, next: null, unlink: undefined };
+    if (this.tail === null) this.head = entry;
+    else this.tail.next = entry;
+    this.tail = entry;
+    if (flags & CAPTURE) this.captures++;
+    return entry;
   }
 
-  /** Whether any listener waits for `type`. */
-  has(type: string): boolean {
-    return this.list(type) !== undefined;
-  }
-
-  remove(type: string, callback: Callback | null | undefined, options?: ListenerOptions): void {
-    const list = this.list(type);
-    if (list === undefined || callback === null || callback === undefined) return;
-    const capture = typeof options === 'boolean' ? options : options?.capture === true;
-    const index = list.findIndex((e) => e.callback === callback && e.capture === capture);
-    if (index < 0) return;
-    const [entry] = list.splice(index, 1);
-    entry!.removed = true;
-    entry!.unlink?.();
-    if (list.length === 0) this.unlink(type);
-  }
-
-  private unlink(type: string): void {
-    let previous: TypeList | null = null;
-    for (let node = this.head; node !== null; previous = node, node = node.next) {
-      if (node.type !== type) continue;
-      if (previous === null) this.head = node.next;
-      else previous.next = node.next;
+  /** Takes an entry out of the chain; its own `next` is kept, so a dispatch standing on it goes on. */
+  private drop(entry: Entry): void {
+    entry.flags |= REMOVED;
+    if (entry.flags & CAPTURE) this.captures--;
+    entry.unlink?.();
+    let previous: Entry | null = null;
+    for (let e = this.head; e !== null; previous = e, e = e.next) {
+      if (e !== entry) continue;
+      if (previous === null) this.head = e.next;
+      else previous.next = e.next;
+      if (this.tail === e) this.tail = previous;
       return;
     }
   }
 
-  /** Calls the listeners registered when dispatch began, capturing ones first, as at a DOM target. */
+  add(type: string, callback: Callback | null | undefined, options?: ListenerOptions): void {
+    if (callback === null || callback === undefined) return;
+    const capture = captureOf(options);
+    const signal = typeof options === 'object' ? options.signal : undefined;
+    if (signal?.aborted) return;
+    if (this.find(type, (e) => e.callback === callback && (e.flags & (CAPTURE | ATTRIBUTE)) === capture)) return;
+    const entry = this.append(type, callback, capture | (typeof options === 'object' && options.once === true ? ONCE : 0));
+    if (signal !== undefined) {
+      const onAbort = (): void => this.remove(type, callback, capture === CAPTURE);
+      signal.addEventListener('abort', onAbort, { once: true });
+      entry.unlink = () => signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Whether any listener waits for `type`. */
+  has(type: string): boolean {
+    return this.find(type, () => true) !== undefined;
+  }
+
+  remove(type: string, callback: Callback | null | undefined, options?: ListenerOptions): void {
+    if (callback === null || callback === undefined) return;
+    const capture = captureOf(options);
+    const entry = this.find(type, (e) => e.callback === callback && (e.flags & (CAPTURE | ATTRIBUTE)) === capture);
+    if (entry !== undefined) this.drop(entry);
+  }
+
+  /** The `on<type>` handler, or null. */
+  handler<F>(type: string): F | null {
+    return (this.find(type, (e) => (e.flags & ATTRIBUTE) !== 0)?.callback as F | undefined) ?? null;
+  }
+
+  /**
+   * Sets the `on<type>` handler (DOM semantics): the first one set takes its place among the
+   * listeners, a later one keeps that place, and anything but a function removes it.
+   */
+  setHandler(type: string, value: unknown): void {
+    const entry = this.find(type, (e) => (e.flags & ATTRIBUTE) !== 0);
+    if (typeof value !== 'function') {
+      if (entry !== undefined) this.drop(entry);
+    } else if (entry !== undefined) {
+      entry.callback = value as Callback;
+    } else {
+      this.append(type, value as Callback, ATTRIBUTE);
+    }
+  }
+
+  /**
+   * Calls the listeners that were there when dispatch began, capturing ones first, as at a DOM
+   * target; one removed meanwhile is skipped.
+   */
   dispatch(event: AnyEvent): boolean {
-    const list = this.list(event.type);
     const own = event instanceof WebSocketEvent;
     if (own) {
       event.target = this.target;
       event.currentTarget = this.target;
       event.eventPhase = WebSocketEvent.AT_TARGET;
     }
-    if (list !== undefined && list.length === 1) {
-      // The common case, one listener (often an on<type> handler): no snapshot, no phases.
-      const entry = list[0]!;
-      if (entry.once) this.remove(event.type, entry.callback, entry.capture);
-      this.invoke(entry.callback, event);
-    } else if (list !== undefined) {
-      // A snapshot: listeners added during dispatch wait for the next event; removed ones are skipped.
-      const snapshot = list.slice();
-      if (this.run(snapshot, event, true)) this.run(snapshot, event, false);
-    }
+    const last = this.seq;
+    if (this.captures === 0 || this.run(event, last, CAPTURE)) this.run(event, last, 0);
     if (own) {
       event.currentTarget = null;
       event.eventPhase = WebSocketEvent.NONE;
@@ -205,11 +236,12 @@ export class Listeners {
   }
 
   /** Runs the listeners of one phase; false once stopImmediatePropagation() was called. */
-  private run(snapshot: readonly Entry[], event: AnyEvent, capturing: boolean): boolean {
-    for (const entry of snapshot) {
-      if (entry.capture !== capturing || entry.removed) continue;
-      if (entry.once) this.remove(event.type, entry.callback, entry.capture);
-      this.invoke(entry.callback, event);
+  private run(event: AnyEvent, last: number, capture: number): boolean {
+    const type = event.type;
+    for (let e = this.head; e !== null && e.seq <= last; e = e.next) {
+      if (e.type !== type || (e.flags & (CAPTURE | REMOVED)) !== capture) continue;
+      if (e.flags & ONCE) this.drop(e);
+      this.invoke(e.callback, event);
       if (event instanceof WebSocketEvent && event.stopped) return false;
     }
     return true;

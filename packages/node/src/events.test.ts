@@ -1,34 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import { HandlerAttributes } from './events';
+import { Listeners, WebSocketEvent } from './event-target';
 
 describe('event handler attributes', () => {
   it('keep the position of the first assignment when replaced, and drop out when set to null', () => {
-    const target = new EventTarget();
-    const handlers = new HandlerAttributes(target);
+    const listeners = new Listeners(new EventTarget());
     const calls: string[] = [];
-    handlers.set('x', () => calls.push('handler 1'));
-    target.addEventListener('x', () => calls.push('listener'));
-    handlers.set('x', () => calls.push('handler 2'));
-    target.dispatchEvent(new Event('x'));
+    listeners.setHandler('x', () => calls.push('handler 1'));
+    listeners.add('x', () => calls.push('listener'));
+    listeners.setHandler('x', () => calls.push('handler 2'));
+    listeners.dispatch(new WebSocketEvent('x'));
     expect(calls).toEqual(['handler 2', 'listener']);
     calls.length = 0;
-    handlers.set('x', null);
-    expect(handlers.get('x')).toBeNull();
-    handlers.set('x', () => calls.push('handler 3'));
-    target.dispatchEvent(new Event('x'));
+    listeners.setHandler('x', null);
+    expect(listeners.handler('x')).toBeNull();
+    listeners.setHandler('x', () => calls.push('handler 3'));
+    listeners.dispatch(new WebSocketEvent('x'));
     expect(calls).toEqual(['listener', 'handler 3']);
   });
 
   it('call handlers with the target as this, and ignore non-functions', () => {
     const target = new EventTarget();
-    const handlers = new HandlerAttributes(target);
+    const listeners = new Listeners(target);
     let self: unknown;
-    handlers.set('x', function (this: unknown) {
+    listeners.setHandler('x', function (this: unknown) {
       self = this;
     });
-    handlers.set('y', 'not a function');
-    expect(handlers.get('y')).toBeNull();
-    target.dispatchEvent(new Event('x'));
+    listeners.setHandler('y', 'not a function');
+    expect(listeners.handler('y')).toBeNull();
+    expect(listeners.has('y')).toBe(false);
+    listeners.dispatch(new WebSocketEvent('x'));
     expect(self).toBe(target);
+  });
+
+  it('are apart from listeners: the same function added and removed as a listener leaves the handler', () => {
+    const listeners = new Listeners(new EventTarget());
+    const calls: string[] = [];
+    const fn = (): number => calls.push('fn');
+    listeners.setHandler('x', fn);
+    listeners.add('x', fn);
+    listeners.dispatch(new WebSocketEvent('x'));
+    expect(calls).toEqual(['fn', 'fn']);
+    listeners.remove('x', fn);
+    listeners.dispatch(new WebSocketEvent('x'));
+    expect(calls).toEqual(['fn', 'fn', 'fn']);
+    expect(listeners.handler('x')).toBe(fn);
   });
 });

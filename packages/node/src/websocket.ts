@@ -4,7 +4,6 @@ import { LightEventTarget, Listeners, WebSocketEvent, type AnyEvent, type Listen
 import {
   CloseEvent,
   ErrorEvent,
-  HandlerAttributes,
   HandshakeEvent,
   MessageEvent,
   RedirectEvent,
@@ -150,7 +149,6 @@ export class WebSocket extends LightEventTarget {
 
   private readonly link: Link;
   private readonly transport: Transport;
-  private readonly handlers = new HandlerAttributes(this);
 
   /**
    * @param url `ws:`, `wss:`, or `http:` / `https:` (mapped to them); credentials in it are sent as
@@ -289,28 +287,28 @@ export class WebSocket extends LightEventTarget {
   // ---- Event handler attributes (onopen, onmessage, ...) ----
 
   get onopen(): Handler<this, WebSocketEvent> {
-    return this.handlers.get('open');
+    return this.link.listeners.handler('open');
   }
   set onopen(value: Handler<this, WebSocketEvent>) {
-    this.handlers.set('open', value);
+    this.link.listeners.setHandler('open', value);
   }
   get onmessage(): Handler<this, MessageEvent> {
-    return this.handlers.get('message');
+    return this.link.listeners.handler('message');
   }
   set onmessage(value: Handler<this, MessageEvent>) {
-    this.handlers.set('message', value);
+    this.link.listeners.setHandler('message', value);
   }
   get onerror(): Handler<this, ErrorEvent> {
-    return this.handlers.get('error');
+    return this.link.listeners.handler('error');
   }
   set onerror(value: Handler<this, ErrorEvent>) {
-    this.handlers.set('error', value);
+    this.link.listeners.setHandler('error', value);
   }
   get onclose(): Handler<this, CloseEvent> {
-    return this.handlers.get('close');
+    return this.link.listeners.handler('close');
   }
   set onclose(value: Handler<this, CloseEvent>) {
-    this.handlers.set('close', value);
+    this.link.listeners.setHandler('close', value);
   }
 
   // ---- Listeners: the DOM's semantics, without Node's Event costs (see event-target.ts) ----
