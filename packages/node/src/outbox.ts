@@ -23,8 +23,13 @@ export interface OutboxSink {
 
 type Entry = OutgoingMessage | { readonly action: () => void };
 
+// Every open connection has an outbox, and most never queue a message: they share this list until
+// their first one (never pushed to: `push` below replaces it).
+const NOTHING: Entry[] = [];
+
 export class Outbox {
-  private queue: Entry[] = [];
+  /** Messages waiting behind a compression or a Blob; the shared empty list while none do. */
+  private queue: Entry[] = NOTHING;
   private head = 0;
   private busy = false;
   private closed = false;
@@ -53,7 +58,7 @@ export class Outbox {
     // Held for later: the WHATWG send() takes a snapshot, so the caller may reuse its memory at once.
     // (A copy: Buffer#slice would only make a view.)
     if (data instanceof Uint8Array) message.data = new Uint8Array(data);
-    this.queue.push(message);
+    this.push(message);
     this.pump();
   }
 
@@ -64,20 +69,25 @@ export class Outbox {
       action();
       return;
     }
-    this.queue.push({ action });
+    this.push({ action });
+  }
+
+  private push(entry: Entry): void {
+    if (this.queue === NOTHING) this.queue = [entry];
+    else this.queue.push(entry);
   }
 
   /** Drops what is queued; later calls do nothing. */
   close(): void {
     this.closed = true;
-    this.queue = [];
+    this.queue = NOTHING;
     this.head = 0;
   }
 
   private advance(): void {
     this.head++;
     if (this.head === this.queue.length) {
-      this.queue = [];
+      this.queue = NOTHING;
       this.head = 0;
     } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
       this.queue = this.queue.slice(this.head);

@@ -5,11 +5,14 @@ import { ErrorCode, TetherError, parseWebSocketUrl, type HeaderInit, type WebSoc
 /** Request headers that carry credentials for one origin only. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
-export type HeaderList = Array<readonly [string, string]>;
+export type HeaderList = ReadonlyArray<readonly [string, string]>;
 
 /** Request headers as a list of pairs, from an object or pairs. */
+/** Shared by every connection made without headers of its own. */
+const NO_HEADERS: HeaderList = Object.freeze([]);
+
 export function headerList(headers: HeaderInit | undefined): HeaderList {
-  if (headers === undefined) return [];
+  if (headers === undefined) return NO_HEADERS;
   if (Symbol.iterator in headers) return [...(headers as Iterable<readonly [string, string]>)];
   return Object.entries(headers as Record<string, string>);
 }

@@ -128,13 +128,21 @@ export class Transport implements OutboxSink {
   /** The view of a handshake the server refused (a 3xx followed, or a failure); null once one opens. */
   private refused: HandshakeInfo | null = null;
   private readonly writer: SocketWriter;
+  /**
+   * What the opening handshake needs (the options, resolved); null once the connection is open, so
+   * that an open connection holds only `closeTimeout` of them.
+   */
+  private options: ResolvedOptions | null;
+  private readonly closeTimeout: number;
 
   /** @throws TetherError for a bad URL, subprotocol, header or proxy (caller misuse). */
   constructor(
     url: string,
-    private readonly options: ResolvedOptions,
+    options: ResolvedOptions,
     private readonly events: TransportEvents,
   ) {
+    this.options = options;
+    this.closeTimeout = options.closeTimeout;
     this.writer = new SocketWriter(events);
     this.headers = withUrlCredentials(url, headerList(options.headers));
     this.attempt = this.prepare(url, this.headers);
@@ -152,7 +160,7 @@ export class Transport implements OutboxSink {
   }
 
   private prepare(url: string, headers: HeaderList): Attempt {
-    const o = this.options;
+    const o = this.options!;
     const connection: ConnectionOptions = { headers, alloc: ALLOC, utf8: UTF8 };
     if (o.protocols !== undefined) connection.protocols = o.protocols;
     if (o.origin !== undefined) connection.origin = o.origin;
@@ -172,7 +180,7 @@ export class Transport implements OutboxSink {
   /** `scheme://host[:port]` of the URL connected to (after redirects, the last one). */
   get origin(): string {
     const target = this.attempt.conn.request.target;
-    return `${target.secure ? 'wss:' : 'ws:'}//${target.host}`;
+    return [target.secure ? 'wss://' : 'ws://', target.host].join('');
   }
 
   /** The `Sec-WebSocket-Extensions` value of the handshake that opened the connection, or "". */
@@ -183,7 +191,7 @@ export class Transport implements OutboxSink {
 
   private dial(): void {
     const { conn, proxy } = this.attempt;
-    const o = this.options;
+    const o = this.options!;
     const controller = (this.dialer = new AbortController());
     dial(conn.request.target, { tls: o.tls, proxy, proxyTls: o.proxyTls, maxHeaderBytes: o.maxHeaderBytes, signal: controller.signal }, (error, socket) => {
       if (this.dialer === controller) this.dialer = null;
@@ -300,11 +308,13 @@ export class Transport implements OutboxSink {
   private onOpen(event: Extract<ConnectionEvent, { type: 'open' }>): void {
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
-    const deflate = this.options.deflate;
+    const o = this.options!;
+    this.options = null;
+    const deflate = o.deflate;
     const agreed = event.extensions.find((e) => e.name === PERMESSAGE_DEFLATE)?.agreed as PerMessageDeflateAgreement | undefined;
     if (agreed !== undefined && deflate !== null) {
       this.compressor = new Compressor(agreed, deflate.level, deflate.memLevel);
-      this.decompressor = new Decompressor(agreed, this.options.maxPayload ?? PROTOCOL_DEFAULTS.maxPayload);
+      this.decompressor = new Decompressor(agreed, o.maxPayload ?? PROTOCOL_DEFAULTS.maxPayload);
     }
     this.outbox = new Outbox(this, this.compressor, deflate?.threshold ?? 0);
     this.refused = null;
@@ -318,9 +328,10 @@ export class Transport implements OutboxSink {
       this.refused = refusedHandshake(conn.request, error);
       this.events.handshake();
     }
-    if (error instanceof HandshakeError && error.code === ErrorCode.HANDSHAKE_REDIRECT && this.options.followRedirects) {
-      if (this.redirects >= this.options.maxRedirects) {
-        error = new TetherError(ErrorCode.TOO_MANY_REDIRECTS, `more than ${this.options.maxRedirects} redirects`, { cause: error });
+    const o = this.options;
+    if (error instanceof HandshakeError && error.code === ErrorCode.HANDSHAKE_REDIRECT && o?.followRedirects) {
+      if (this.redirects >= o.maxRedirects) {
+        error = new TetherError(ErrorCode.TOO_MANY_REDIRECTS, `more than ${o.maxRedirects} redirects`, { cause: error });
       } else {
         try {
           this.redirect = this.prepareRedirect(conn, error);
@@ -378,7 +389,7 @@ export class Transport implements OutboxSink {
       socket.end();
       socket.once('finish', () => socket.destroy());
     }
-    this.closeTimer = setTimeout(() => socket.destroy(), this.options.closeTimeout);
+    this.closeTimer = setTimeout(() => socket.destroy(), this.closeTimeout);
     this.closeTimer.unref();
   }
 
@@ -392,7 +403,7 @@ export class Transport implements OutboxSink {
   }
 
   private timeout(): void {
-    const ms = this.options.handshakeTimeout;
+    const ms = this.options?.handshakeTimeout;
     this.abort(new TetherError(ErrorCode.HANDSHAKE_TIMEOUT, `the opening handshake did not complete within ${ms} ms`));
   }
 
@@ -445,7 +456,7 @@ export class Transport implements OutboxSink {
     outbox.then(() => {
       conn.close(code, reason);
       if (conn.readyState !== ReadyState.CLOSING) return;
-      const ms = this.options.closeTimeout;
+      const ms = this.closeTimeout;
       this.closeTimer = setTimeout(() => {
         this.socket?.destroy();
         conn.connectionLost(new TetherError(ErrorCode.CLOSE_TIMEOUT, `the server did not answer the close frame within ${ms} ms`));

@@ -85,7 +85,8 @@ export class ClientConnection {
   // The frame being read.
   private frameOpcode = 0;
   private frameFin = false;
-  private controlPieces: Uint8Array[] = [];
+  /** The control frame's payload pieces; made only when one has a payload (every connection holds these fields). */
+  private controlPieces: Uint8Array[] | null = null;
   // The message being assembled (one or more frames).
   private messageOpcode = 0;
   private messageCompressed = false;
@@ -96,7 +97,7 @@ export class ClientConnection {
 
   // Input held while a compressed message is being decompressed.
   private pausedValue = false;
-  private backlog: Uint8Array[] = [];
+  private backlog: Uint8Array[] | null = null;
 
   constructor(url: string | { href: string }, options: ConnectionOptions, handler: ConnectionHandler) {
     this.request = buildHandshakeRequest(url, options);
@@ -157,7 +158,7 @@ export class ClientConnection {
     }
     if (this.parser.stopped || this.stateValue === ReadyState.CLOSED) return;
     if (this.pausedValue) {
-      this.backlog.push(chunk);
+      (this.backlog ??= []).push(chunk);
       return;
     }
     this.parse(chunk);
@@ -165,7 +166,7 @@ export class ClientConnection {
 
   private parse(chunk: Uint8Array): void {
     const used = this.parser.push(chunk);
-    if (used < chunk.length && this.pausedValue && !this.parser.stopped) this.backlog.unshift(chunk.subarray(used));
+    if (used < chunk.length && this.pausedValue && !this.parser.stopped) (this.backlog ??= []).unshift(chunk.subarray(used));
   }
 
   // RFC 6455 §4.1: the response was validated; the connection is established.
@@ -237,7 +238,7 @@ export class ClientConnection {
       if (!h.fin) return this.failWith(ErrorCode.CONTROL_FRAGMENTED, CloseCode.ProtocolError, 'a fragmented control frame');
       if (h.length > 125) return this.failWith(ErrorCode.CONTROL_TOO_LONG, CloseCode.ProtocolError, `a control frame of ${h.length} bytes`);
       this.frameOpcode = opcode;
-      this.controlPieces.length = 0;
+      this.controlPieces = null;
       return true;
     }
     // §5.4: continuation frames only inside a fragmented message; no new message inside one.
@@ -268,7 +269,7 @@ export class ClientConnection {
 
   private onPayload(data: Uint8Array): boolean {
     if ((this.frameOpcode & 0x8) !== 0) {
-      this.controlPieces.push(data);
+      (this.controlPieces ??= []).push(data);
       return true;
     }
     if (this.messageFirst === undefined) this.messageFirst = data;
@@ -285,8 +286,8 @@ export class ClientConnection {
     const opcode = this.frameOpcode;
     if ((opcode & 0x8) !== 0) {
       const pieces = this.controlPieces;
-      const payload = pieces.length === 0 ? EMPTY : concat(pieces, pieces.reduce((n, p) => n + p.length, 0));
-      this.controlPieces = [];
+      const payload = pieces === null ? EMPTY : concat(pieces, pieces.reduce((n, p) => n + p.length, 0));
+      this.controlPieces = null;
       return this.onControl(opcode, payload);
     }
     if (!this.frameFin) return true;
@@ -370,9 +371,10 @@ export class ClientConnection {
     }
     this.pausedValue = false;
     // A handler may have closed the connection meanwhile.
-    while (!this.pausedValue && this.backlog.length > 0 && !this.isClosed()) {
+    while (!this.pausedValue && this.backlog !== null && this.backlog.length > 0 && !this.isClosed()) {
       this.parse(this.backlog.shift()!);
     }
+    if (this.backlog?.length === 0) this.backlog = null;
   }
 
   // ---- Failing and closing ----
@@ -390,7 +392,7 @@ export class ClientConnection {
   fail(error: ProtocolError): void {
     if (this.stateValue === ReadyState.CLOSED) return;
     this.parser.stop();
-    this.backlog = [];
+    this.backlog = null;
     this.pausedValue = false;
     this.handler.onEvent({ type: 'error', error });
     if (this.stateValue === ReadyState.CONNECTING) {

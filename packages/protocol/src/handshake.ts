@@ -58,13 +58,16 @@ export function parseWebSocketUrl(url: string | { href: string }): WebSocketTarg
   const bracketed = parsed.hostname.startsWith('[');
   const hostname = bracketed ? parsed.hostname.slice(1, -1) : parsed.hostname;
   const hostForHeader = bracketed ? `[${hostname}]` : hostname;
+  const resource = (parsed.pathname || '/') + parsed.search;
+  // Joined, not concatenated: these strings live as long as the connection, and V8 keeps a string
+  // made by `+` or a template as a tree of its pieces (joining makes one flat string).
   return {
     secure,
     hostname,
     port,
-    host: port === defaultPort ? hostForHeader : `${hostForHeader}:${port}`,
-    resource: (parsed.pathname || '/') + parsed.search,
-    href: `${scheme}//${parsed.host}${parsed.pathname || '/'}${parsed.search}`,
+    host: port === defaultPort ? hostForHeader : [hostForHeader, port].join(':'),
+    resource: [resource].join(''),
+    href: [scheme, '//', parsed.host, resource].join(''),
   };
 }
 
@@ -167,67 +170,67 @@ export function buildHandshakeRequest(url: string | { href: string }, options: H
     else extra.push([name, value.trim()]);
   }
   if (options.origin !== undefined && !isFieldValue(options.origin)) invalidHeader('invalid origin');
-
-  const headers: Array<readonly [string, string]> = [
-    ['Host', host],
-    ['Upgrade', 'websocket'],
-    ['Connection', 'Upgrade'],
-    ['Sec-WebSocket-Key', key],
-    ['Sec-WebSocket-Version', '13'],
-  ];
-  if (options.origin !== undefined) headers.push(['Origin', options.origin]);
-  if (protocols.length > 0) headers.push(['Sec-WebSocket-Protocol', protocols.join(', ')]);
-  if (extensions.length > 0) {
-    const offer = extensions.map((e) => e.offer()).join(', ');
-    if (!isFieldValue(offer)) invalidHeader('invalid extension offer');
-    headers.push(['Sec-WebSocket-Extensions', offer]);
-  }
-  headers.push(...extra);
-
-  // One flat string (a join, not a chain of concatenations): an open connection keeps only this.
-  const lines = [`GET ${target.resource} HTTP/1.1\r\n`];
-  for (const [name, value] of headers) lines.push(`${name}: ${value}\r\n`);
-  lines.push('\r\n');
-  return new CompactRequest(target, key, protocols.length === 0 ? NONE : protocols, extensions.length === 0 ? NONE : extensions, lines.join(''));
+  if (extensions.length > 0 && !isFieldValue(extensionOffer(extensions))) invalidHeader('invalid extension offer');
+  return new CompactRequest(target, key, protocols.length === 0 ? NONE : protocols, extensions.length === 0 ? NONE : extensions, host, options.origin, extra.length === 0 ? NONE : extra);
 }
+
+const extensionOffer = (extensions: readonly ExtensionOffer[]): string => extensions.map((e) => e.offer()).join(', ');
 
 const NONE: readonly never[] = Object.freeze([]);
 
 /**
- * A request kept compactly, since every open connection holds one: the header lines and the bytes
- * are derived from `text` when asked for (once, by the transport, for the bytes).
+ * A request kept compactly, since every open connection holds one: what went into it rather than
+ * its text, from which the header lines, the text and the bytes are made again when asked for
+ * (the bytes once, by the transport; the rest only if someone looks at the handshake).
  */
 class CompactRequest implements HandshakeRequest {
   readonly target: WebSocketTarget;
   readonly key: string;
   readonly protocols: readonly string[];
   readonly extensions: readonly ExtensionOffer[];
-  readonly text: string;
-  private headerLines: ReadonlyArray<readonly [string, string]> | undefined;
+  private readonly host: string;
+  private readonly origin: string | undefined;
+  /** The caller's other headers, checked and trimmed. */
+  private readonly extra: ReadonlyArray<readonly [string, string]>;
 
-  constructor(target: WebSocketTarget, key: string, protocols: readonly string[], extensions: readonly ExtensionOffer[], text: string) {
+  constructor(
+    target: WebSocketTarget,
+    key: string,
+    protocols: readonly string[],
+    extensions: readonly ExtensionOffer[],
+    host: string,
+    origin: string | undefined,
+    extra: ReadonlyArray<readonly [string, string]>,
+  ) {
     this.target = target;
     this.key = key;
     this.protocols = protocols;
     this.extensions = extensions;
-    this.text = text;
-    this.headerLines = undefined;
+    this.host = host;
+    this.origin = origin;
+    this.extra = extra;
   }
 
   get headers(): ReadonlyArray<readonly [string, string]> {
-    if (this.headerLines === undefined) {
-      // Names are tokens (no colon) and values hold no CR or LF: each line splits at its first ": ".
-      const lines = this.text.split('\r\n');
-      const out: Array<readonly [string, string]> = [];
-      for (let i = 1; i < lines.length; i++) {
-        const line = lines[i]!;
-        if (line === '') continue;
-        const colon = line.indexOf(': ');
-        out.push([line.slice(0, colon), line.slice(colon + 2)]);
-      }
-      this.headerLines = out;
-    }
-    return this.headerLines;
+    const headers: Array<readonly [string, string]> = [
+      ['Host', this.host],
+      ['Upgrade', 'websocket'],
+      ['Connection', 'Upgrade'],
+      ['Sec-WebSocket-Key', this.key],
+      ['Sec-WebSocket-Version', '13'],
+    ];
+    if (this.origin !== undefined) headers.push(['Origin', this.origin]);
+    if (this.protocols.length > 0) headers.push(['Sec-WebSocket-Protocol', this.protocols.join(', ')]);
+    if (this.extensions.length > 0) headers.push(['Sec-WebSocket-Extensions', extensionOffer(this.extensions)]);
+    headers.push(...this.extra);
+    return headers;
+  }
+
+  get text(): string {
+    const lines = [`GET ${this.target.resource} HTTP/1.1\r\n`];
+    for (const [name, value] of this.headers) lines.push(`${name}: ${value}\r\n`);
+    lines.push('\r\n');
+    return lines.join('');
   }
 
   get bytes(): Uint8Array {
