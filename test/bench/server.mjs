@@ -7,6 +7,8 @@ import net from 'node:net';
 import { WebSocketServer } from 'ws';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+/** Bytes a source writes ahead of the socket before it waits for `drain`. */
+const AHEAD = 4 << 20;
 
 /** An unmasked server frame. */
 function frame(opcode, payload) {
@@ -67,9 +69,11 @@ async function source(socket, size, count, text) {
   let sent = 0;
   while (sent < count && !socket.destroyed) {
     const n = Math.min(perBlock, count - sent);
-    const ok = socket.write(n === perBlock ? block : block.subarray(0, n * one.length));
+    socket.write(n === perBlock ? block : block.subarray(0, n * one.length));
     sent += n;
-    if (!ok) await new Promise((resolve) => socket.once('drain', resolve));
+    // Up to 4 MiB handed to the socket before waiting for it to drain, so that the kernel's buffer
+    // never runs dry between two turns of the server's event loop.
+    if (socket.writableLength >= AHEAD) await new Promise((resolve) => socket.once('drain', resolve));
   }
 }
 
@@ -97,7 +101,8 @@ const raw = net.createServer({ noDelay: true }, (socket) => {
         while (left > 0) {
           const n = Math.min(left, chunk.length);
           left -= n;
-          if (!socket.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return socket.once('drain', pump);
+          socket.write(n === chunk.length ? chunk : chunk.subarray(0, n));
+          if (socket.writableLength >= AHEAD) return socket.once('drain', pump);
         }
         socket.end();
       };
