@@ -1,5 +1,6 @@
 // bufferedAmount and drain: a fast producer that watches them keeps what is buffered bounded, and
 // everything still arrives, in order.
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from '@tether/node';
@@ -94,4 +95,38 @@ describe('a fast producer', () => {
     await next(ws, 'drain');
     expect(ws.bufferedAmount).toBe(0);
   });
+});
+
+describe('large frames sent back to back', () => {
+  it('arrive intact while the memory of frames already written is used again for the next ones', async () => {
+    // Each message its own bytes, and the server reads nothing until all are sent, so that writes
+    // wait in the socket: a frame buffer used again before the socket wrote it out would show up
+    // as another message's bytes at the server.
+    const server = await wsServer({ perMessageDeflate: false, maxPayload: 2 * 1024 * 1024 });
+    const digests: string[] = [];
+    let resume = (): void => {};
+    const done = new Promise<void>((resolve) =>
+      server.wss.once('connection', (socket, request) => {
+        request.socket.pause();
+        resume = () => request.socket.resume();
+        socket.on('message', (data: Buffer) => {
+          digests.push(createHash('sha256').update(data).digest('hex'));
+          if (digests.length === 60) resolve();
+        });
+      }),
+    );
+    const ws = await opened(connect(server.url, { perMessageDeflate: false }));
+    const expected: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const message = randomBytes(i % 3 === 0 ? 1024 * 1024 : 96 * 1024 + i);
+      expected.push(createHash('sha256').update(message).digest('hex'));
+      ws.send(message);
+      // A turn of the event loop now and then, so that what the socket could write completes.
+      if (i % 4 === 3) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(ws.bufferedAmount).toBeGreaterThan(0);
+    resume();
+    await done;
+    expect(digests).toEqual(expected);
+  }, 20_000);
 });

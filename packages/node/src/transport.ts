@@ -21,6 +21,7 @@ import {
 import { dial } from './connect';
 import { decodeUtf8, encodeUtf8, encodeUtf8Into, utf8ByteLength, type OutgoingMessage } from './data';
 import { Compressor, Decompressor } from './deflate';
+import { allocFrame } from './frame-pool';
 import type { ResolvedOptions } from './options';
 import { Outbox, type OutboxSink, type ReadyMessage } from './outbox';
 import { proxyFor, type ProxyConfig } from './proxy';
@@ -86,7 +87,7 @@ interface PendingRedirect {
 }
 
 /** Node's fast paths for the core, shared by every connection. */
-const ALLOC = (size: number): Uint8Array => Buffer.allocUnsafe(size);
+const ALLOC = allocFrame;
 const UTF8: Utf8Routines = { validate: isUtf8, decode: decodeUtf8, encode: encodeUtf8, byteLength: utf8ByteLength, encodeInto: encodeUtf8Into };
 
 const OWNER = Symbol('tether.transport');
