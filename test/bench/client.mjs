@@ -10,7 +10,8 @@ const { client, scenario, size = 0, text = false, count = 0, reps = 3, ports } =
 
 async function factory() {
   if (client === 'tether') {
-    const { WebSocket } = await import('@tether/node');
+    // TETHER_NODE=/path/to/packages/node/dist/index.mjs measures another build (before and after a change).
+    const { WebSocket } = await import(process.env.TETHER_NODE ?? '@tether/node');
     return (url, deflate) => Object.assign(new WebSocket(url, { perMessageDeflate: deflate }), { binaryType: 'nodebuffer' });
   }
   if (client === 'ws' || client === 'ws+bufferutil') {

@@ -9,6 +9,8 @@ import { WebSocketServer } from 'ws';
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 /** Bytes a source writes ahead of the socket before it waits for `drain`. */
 const AHEAD = 4 << 20;
+/** Bytes a source hands to one write call (whole frames, at least one). */
+const BLOCK = 1 << 20;
 
 /** An unmasked server frame. */
 function frame(opcode, payload) {
@@ -63,8 +65,8 @@ function sink(socket, rest, count, onDone) {
 
 async function source(socket, size, count, text) {
   const one = frame(text ? 1 : 2, Buffer.alloc(size, 0x61));
-  // Small frames are written in blocks of about 64 KiB to keep write calls few.
-  const perBlock = Math.max(1, Math.floor(65536 / one.length));
+  // Frames are written in blocks of about 1 MiB to keep write calls few.
+  const perBlock = Math.max(1, Math.floor(BLOCK / one.length));
   const block = Buffer.concat(Array(perBlock).fill(one));
   let sent = 0;
   while (sent < count && !socket.destroyed) {
@@ -95,7 +97,7 @@ const raw = net.createServer({ noDelay: true }, (socket) => {
       return check();
     }
     if (url.pathname === '/tcp-source') {
-      const chunk = Buffer.alloc(65536, 0x61);
+      const chunk = Buffer.alloc(BLOCK, 0x61);
       let left = q('bytes');
       const pump = () => {
         while (left > 0) {
