@@ -103,6 +103,23 @@ describe('binaryType and what send() accepts', () => {
     expect(ws.binaryType).toBe('blob');
   });
 
+  it('hands out binary messages that stay as they came while later reads go on (reads share one buffer)', async () => {
+    const server = await wsServer({ perMessageDeflate: false });
+    const connection = server.connection();
+    const ws = await opened(connect(server.url));
+    const socket = await connection;
+    const sent = Array.from({ length: 200 }, (_, i) => randomBytes(i % 2 === 0 ? 16 : 70_000));
+    const got = take(ws, 'message', sent.length);
+    for (const [i, bytes] of sent.entries()) {
+      socket.send(bytes);
+      // Some apart, so that they come in reads of their own.
+      if (i % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const data = (await got).map((event) => event.data as Buffer);
+    // Checked only once every message is in, so that every later read has had its chance to overwrite.
+    expect(data.map((d, i) => Buffer.compare(d, sent[i]!))).toEqual(sent.map(() => 0));
+  });
+
   it('sends ArrayBuffer, typed arrays, DataView, Blob and other values (as their string) in order', async () => {
     const server = await wsServer({ perMessageDeflate: false });
     const ws = connect(server.url);

@@ -22,6 +22,26 @@ export type DialDone = (error: TetherError | null, socket?: net.Socket) => void;
 
 type StepDone = (error: TetherError | null) => void;
 
+/**
+ * Reads of up to 1 MiB into one buffer that every socket of the process shares, each read's bytes
+ * then copied out at their exact size and emitted as `data`, as the socket would. Node's own reads
+ * are of 64 KiB: a bulk transfer then takes 16 times the system calls and wake-ups, and measured
+ * about 1.6 times slower over loopback than with this copy, which costs little beside a read.
+ * Sharing is safe: a read's callback runs to its end before any other socket reads.
+ */
+const READ_SIZE = 1024 * 1024;
+let readBuffer: Buffer | undefined;
+
+function largeReads(socket: () => net.Socket): { buffer: () => Buffer; callback: (n: number, buffer: Buffer) => boolean } {
+  return {
+    buffer: () => (readBuffer ??= Buffer.allocUnsafe(READ_SIZE)),
+    callback: (n, buffer) => {
+      socket().emit('data', Buffer.from(buffer.subarray(0, n)));
+      return true;
+    },
+  };
+}
+
 function describe(cause: Error | undefined): string {
   if (cause === undefined) return 'the connection closed';
   const code = (cause as NodeJS.ErrnoException).code;
@@ -144,7 +164,10 @@ export function dial(target: WebSocketTarget, options: DialOptions, done: DialDo
   const first = proxy ?? target;
   const address = `${first.hostname}:${first.port}`;
   // Half-open: after the server's FIN the client may still have to write (its close frame echo).
-  const raw = net.connect({ host: first.hostname, port: first.port, allowHalfOpen: true });
+  // Large reads where this socket carries the WebSocket's bytes in the clear (a TLSSocket over it
+  // reads what it decrypts its own way, and takes no onread from tls.connect here).
+  const clear = !target.secure && proxy?.secure !== true;
+  const raw: net.Socket = net.connect({ host: first.hostname, port: first.port, allowHalfOpen: true, ...(clear ? { onread: largeReads(() => raw) } : {}) });
   raw.setNoDelay(true);
 
   const secure = (socket: net.Socket): void => {
