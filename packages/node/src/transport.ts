@@ -18,7 +18,7 @@ import {
   type PerMessageDeflateAgreement,
   type Utf8Routines,
 } from '@tether/protocol';
-import { dial } from './connect';
+import { dial, OWNER, type SocketOwner } from './connect';
 import { decodeUtf8, encodeUtf8, encodeUtf8Into, utf8ByteLength, type OutgoingMessage } from './data';
 import { Compressor, Decompressor } from './deflate';
 import { allocFrame } from './frame-pool';
@@ -90,7 +90,6 @@ interface PendingRedirect {
 const ALLOC = allocFrame;
 const UTF8: Utf8Routines = { validate: isUtf8, decode: decodeUtf8, encode: encodeUtf8, byteLength: utf8ByteLength, encodeInto: encodeUtf8Into };
 
-const OWNER = Symbol('tether.transport');
 type OwnedSocket = net.Socket & { [OWNER]: Transport };
 
 function onSocketData(this: OwnedSocket, chunk: Buffer): void {
@@ -106,7 +105,7 @@ function onSocketClose(this: OwnedSocket): void {
   this[OWNER].onSocketClose(this);
 }
 
-export class Transport implements OutboxSink {
+export class Transport implements OutboxSink, SocketOwner {
   private attempt: Attempt;
   private headers: HeaderList;
   private socket: net.Socket | null = null;
@@ -222,11 +221,11 @@ export class Transport implements OutboxSink {
     conn.start();
   }
 
-  /** @internal Bytes from the socket of the attempt in progress. */
-  onData(socket: net.Socket, chunk: Buffer): void {
+  /** @internal Bytes from the socket of the attempt in progress (`reused`: see SocketOwner). */
+  onData(socket: net.Socket, chunk: Buffer, reused = false): void {
     if (this.socket !== socket) return;
     const conn = this.attempt.conn;
-    conn.receive(chunk);
+    conn.receive(chunk, reused);
     if (conn.paused) socket.pause();
   }
 

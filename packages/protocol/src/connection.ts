@@ -94,6 +94,14 @@ export class ClientConnection {
   private messageFirst: Uint8Array | undefined = undefined;
   private messageRest: Uint8Array[] | undefined = undefined;
   private messageLength = 0;
+  /**
+   * The message so far in memory of its own, once its pieces had to outlive a chunk that the
+   * caller reuses (`receive(chunk, true)`); later pieces are copied straight in, so a large message
+   * is copied once. Sized from what arrived, never from an announced length alone.
+   */
+  private assembly: Uint8Array | undefined = undefined;
+  /** True while a chunk the caller reuses is being read: what is kept of it must be copied. */
+  private reused = false;
 
   // Input held while a compressed message is being decompressed.
   private pausedValue = false;
@@ -136,9 +144,17 @@ export class ClientConnection {
     this.handler.onWrite(this.request.bytes);
   }
 
-  /** Feeds bytes received from the server: any size, down to one byte at a time. */
-  receive(chunk: Uint8Array): void {
+  /**
+   * Feeds bytes received from the server: any size, down to one byte at a time. With `reused`, the
+   * caller writes over `chunk` once this returns (a read buffer): the connection then copies what
+   * it keeps, and only that (a binary message it hands out, the pieces of an unfinished message);
+   * text is decoded straight from the chunk.
+   */
+  receive(chunk: Uint8Array, reused = false): void {
     if (this.stateValue === ReadyState.CONNECTING) {
+      // The response parser keeps an unfinished head: it gets bytes of its own (once per connection).
+      if (reused) chunk = this.own(chunk);
+      reused = false;
       let parsed: { response: HttpResponse; rest: Uint8Array; head: string } | undefined;
       let result: HandshakeResult;
       try {
@@ -158,15 +174,58 @@ export class ClientConnection {
     }
     if (this.parser.stopped || this.stateValue === ReadyState.CLOSED) return;
     if (this.pausedValue) {
-      (this.backlog ??= []).push(chunk);
+      (this.backlog ??= []).push(reused ? this.own(chunk) : chunk);
       return;
     }
-    this.parse(chunk);
+    this.reused = reused;
+    try {
+      this.parse(chunk);
+    } finally {
+      if (reused) this.keepPieces();
+      this.reused = false;
+    }
   }
 
   private parse(chunk: Uint8Array): void {
     const used = this.parser.push(chunk);
-    if (used < chunk.length && this.pausedValue && !this.parser.stopped) (this.backlog ??= []).unshift(chunk.subarray(used));
+    if (used < chunk.length && this.pausedValue && !this.parser.stopped) {
+      const rest = chunk.subarray(used);
+      (this.backlog ??= []).unshift(this.reused ? this.own(rest) : rest);
+    }
+  }
+
+  /** A copy of `data` in memory from `alloc`. */
+  private own(data: Uint8Array): Uint8Array {
+    const out = (this.alloc ?? defaultAllocator)(data.length);
+    out.set(data);
+    return out;
+  }
+
+  /** Before a reused chunk goes back to its owner: the pieces of an unfinished frame are copied out. */
+  private keepPieces(): void {
+    if (this.controlPieces !== null) this.controlPieces = this.controlPieces.map((p) => this.own(p));
+    const first = this.messageFirst;
+    if (first === undefined || this.isClosed()) return;
+    const pieces = this.messageRest === undefined ? [first] : [first, ...this.messageRest];
+    this.messageFirst = this.messageRest = undefined;
+    const assembly = (this.alloc ?? defaultAllocator)(this.assemblyCapacity(this.messageLength));
+    let at = 0;
+    for (const p of pieces) {
+      assembly.set(p, at);
+      at += p.length;
+    }
+    this.assembly = assembly;
+  }
+
+  /**
+   * Room for a message of which `have` bytes are here: at most 16 times that (64 KiB at least), so
+   * that memory follows what arrived, and no more than the message can be when its last frame's
+   * length is known, or than the limit.
+   */
+  private assemblyCapacity(have: number): number {
+    const limit = this.messageCompressed ? deflateBound(this.maxPayload) : this.maxPayload;
+    const total = this.frameFin ? have + this.parser.payloadLeft : limit;
+    return Math.max(have, Math.min(total, limit, Math.max(have * 16, 64 * 1024)));
   }
 
   // RFC 6455 §4.1: the response was validated; the connection is established.
@@ -272,7 +331,8 @@ export class ClientConnection {
       (this.controlPieces ??= []).push(data);
       return true;
     }
-    if (this.messageFirst === undefined) this.messageFirst = data;
+    if (this.assembly !== undefined) this.append(data);
+    else if (this.messageFirst === undefined) this.messageFirst = data;
     else (this.messageRest ??= []).push(data);
     this.messageLength += data.length;
     // §8.1: invalid UTF-8 fails the connection as soon as it is seen, not at the end of the message.
@@ -282,11 +342,25 @@ export class ClientConnection {
     return true;
   }
 
+  /** Copies the next piece of a message into its assembly, making the assembly larger if needed. */
+  private append(data: Uint8Array): void {
+    let assembly = this.assembly!;
+    const need = this.messageLength + data.length;
+    if (need > assembly.length) {
+      const grown = (this.alloc ?? defaultAllocator)(this.assemblyCapacity(need));
+      grown.set(assembly.subarray(0, this.messageLength));
+      assembly = this.assembly = grown;
+    }
+    assembly.set(data, this.messageLength);
+  }
+
   private onFrameEnd(): boolean {
     const opcode = this.frameOpcode;
     if ((opcode & 0x8) !== 0) {
       const pieces = this.controlPieces;
-      const payload = pieces === null ? EMPTY : concat(pieces, pieces.reduce((n, p) => n + p.length, 0));
+      let payload = pieces === null ? EMPTY : concat(pieces, pieces.reduce((n, p) => n + p.length, 0));
+      // Ping and pong data are handed out: a view into a reused chunk would change under the listener.
+      if (this.reused && pieces?.length === 1) payload = this.own(payload);
       this.controlPieces = null;
       return this.onControl(opcode, payload);
     }
@@ -294,11 +368,20 @@ export class ClientConnection {
     const text = this.messageOpcode === Opcode.Text;
     const compressed = this.messageCompressed;
     const first = this.messageFirst;
-    const data = first === undefined ? EMPTY : this.messageRest === undefined ? first : concat([first, ...this.messageRest], this.messageLength, this.alloc);
+    const assembly = this.assembly;
+    let data: Uint8Array;
+    if (assembly !== undefined) {
+      data = assembly.length === this.messageLength ? assembly : assembly.subarray(0, this.messageLength);
+    } else {
+      data = first === undefined ? EMPTY : this.messageRest === undefined ? first : concat([first, ...this.messageRest], this.messageLength, this.alloc);
+      // One piece of a reused chunk: copied where it is handed out (text is decoded from it instead).
+      if (this.reused && first !== undefined && this.messageRest === undefined && (compressed || !text)) data = this.own(data);
+    }
     this.messageOpcode = 0;
     this.messageFirst = undefined;
     this.messageRest = undefined;
     this.messageLength = 0;
+    this.assembly = undefined;
     if (compressed) {
       this.pausedValue = true;
       this.handler.onEvent({ type: 'compressed', text, data });

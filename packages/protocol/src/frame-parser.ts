@@ -62,6 +62,11 @@ export class FrameParser {
     return this.state === State.Stopped;
   }
 
+  /** Payload bytes of the current frame still to come (0 between frames). */
+  get payloadLeft(): number {
+    return this.state === State.Payload ? this.remaining : 0;
+  }
+
   /**
    * Feeds a chunk. Returns the offset where parsing stopped: the chunk's length when it was used
    * up, less when a sink callback asked to stop.
