@@ -42,18 +42,21 @@ export interface SocketOwner {
   onData(socket: net.Socket, chunk: Buffer, reused?: boolean): void;
 }
 
-function largeReads(socket: () => net.Socket): { buffer: () => Buffer; callback: (n: number, buffer: Buffer) => boolean } {
-  return {
-    buffer: () => (readBuffer ??= Buffer.allocUnsafe(READ_SIZE)),
-    callback: (n, buffer) => {
-      const s = socket() as net.Socket & { [OWNER]?: SocketOwner };
-      const chunk = buffer.subarray(0, n);
-      // The transport's core copies what it keeps; anyone else (the proxy step) gets a copy.
-      if (s[OWNER] !== undefined) s[OWNER].onData(s, chunk, true);
-      else s.emit('data', Buffer.from(chunk));
-      return true;
-    },
-  };
+/**
+ * Called by Node as a method of the socket that read (`this`), for every socket alike: nothing is
+ * made per connection.
+ */
+function onRead(this: net.Socket & { [OWNER]?: SocketOwner }, n: number, buffer: Buffer): boolean {
+  const chunk = buffer.subarray(0, n);
+  // The transport's core copies what it keeps; anyone else (the proxy step) gets a copy.
+  if (this[OWNER] !== undefined) this[OWNER].onData(this, chunk, true);
+  else this.emit('data', Buffer.from(chunk));
+  return true;
+}
+
+function largeReads(): { buffer: Buffer; callback: (n: number, buffer: Buffer) => boolean } {
+  readBuffer ??= Buffer.allocUnsafe(READ_SIZE);
+  return { buffer: readBuffer, callback: onRead as (n: number, buffer: Buffer) => boolean };
 }
 
 function describe(cause: Error | undefined): string {
@@ -181,7 +184,7 @@ export function dial(target: WebSocketTarget, options: DialOptions, done: DialDo
   // Large reads where this socket carries the WebSocket's bytes in the clear (a TLSSocket over it
   // reads what it decrypts its own way, and takes no onread from tls.connect here).
   const clear = !target.secure && proxy?.secure !== true;
-  const raw: net.Socket = net.connect({ host: first.hostname, port: first.port, allowHalfOpen: true, ...(clear ? { onread: largeReads(() => raw) } : {}) });
+  const raw: net.Socket = net.connect({ host: first.hostname, port: first.port, allowHalfOpen: true, ...(clear ? { onread: largeReads() } : {}) });
   raw.setNoDelay(true);
 
   const secure = (socket: net.Socket): void => {

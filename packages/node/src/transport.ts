@@ -315,8 +315,10 @@ export class Transport implements OutboxSink, SocketOwner {
     if (agreed !== undefined && deflate !== null) {
       this.compressor = new Compressor(agreed, deflate.level, deflate.memLevel);
       this.decompressor = new Decompressor(agreed, o.maxPayload ?? PROTOCOL_DEFAULTS.maxPayload);
+      // Messages wait in an outbox only behind compression or a Blob: without compression it is
+      // made for the first Blob, and most connections never need one.
+      this.outbox = new Outbox(this, this.compressor, deflate.threshold);
     }
-    this.outbox = new Outbox(this, this.compressor, deflate?.threshold ?? 0);
     this.refused = null;
     this.events.handshake();
     this.events.open(event.protocol);
@@ -432,7 +434,9 @@ export class Transport implements OutboxSink, SocketOwner {
   /** Queues a message; the caller has checked that the connection is open. */
   send(message: OutgoingMessage): void {
     this.writer.count(message.size);
-    this.outbox?.send(message);
+    if (this.outbox !== null) this.outbox.send(message);
+    else if (message.data instanceof Blob) (this.outbox = new Outbox(this, null, 0)).send(message);
+    else this.transmit(message as ReadyMessage, false);
   }
 
   /** Counts a message sent after closing began, as the WHATWG `bufferedAmount` does, and drops it. */
@@ -451,9 +455,8 @@ export class Transport implements OutboxSink, SocketOwner {
   /** Starts the closing handshake once the messages sent before have gone out. */
   close(code: number | undefined, reason: string | undefined): void {
     const conn = this.attempt.conn;
-    const outbox = this.outbox;
-    if (outbox === null) return;
-    outbox.then(() => {
+    if (this.ended !== null) return;
+    const start = (): void => {
       conn.close(code, reason);
       if (conn.readyState !== ReadyState.CLOSING) return;
       const ms = this.closeTimeout;
@@ -462,7 +465,9 @@ export class Transport implements OutboxSink, SocketOwner {
         conn.connectionLost(new TetherError(ErrorCode.CLOSE_TIMEOUT, `the server did not answer the close frame within ${ms} ms`));
       }, ms);
       this.closeTimer.unref();
-    });
+    };
+    if (this.outbox !== null) this.outbox.then(start);
+    else start();
   }
 
   /** Ends the connection at once with `error` (close 1006): aborts, timeouts, terminate(). */
