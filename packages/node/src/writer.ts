@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import { releaseFrames } from './frame-pool';
+import { POOLED_MIN, releaseFrames } from './frame-pool';
 
 // Writing frames to the socket: the frames of one event-loop turn go out in one system call
 // (cork, then uncork on the next tick), and each message's bytes leave `bufferedAmount` only when
@@ -37,8 +37,8 @@ export class SocketWriter {
     this.write(frames[last]!, (error) => {
       // Bytes that never left (the connection died) stay counted, as WHATWG says.
       if (error) return;
-      // Written out: the memory of large frames can serve the next ones.
-      releaseFrames(frames);
+      // Written out: the memory of large frames can serve the next ones (a small message has none).
+      if (size >= POOLED_MIN) releaseFrames(frames);
       this.buffered -= size;
       if (this.buffered === 0 && this.drainWanted) {
         this.drainWanted = false;
