@@ -465,6 +465,25 @@ describe('the page around it', () => {
     expect(t.sockets).toHaveLength(2);
   });
 
+  it('going offline while open probes at once, and a probe left unanswered closes within the timeout (4000)', async () => {
+    const { win } = browser(true);
+    const { client, t, closes } = setup({ reconnect: { initialDelay: 60_000 }, heartbeat: { message: 'ping', interval: 60_000, timeout: 500 } });
+    await settle();
+    t.last.open();
+    await vi.advanceTimersByTimeAsync(100);
+    win.dispatchEvent(new Event('offline'));
+    expect(t.last.sent).toEqual(['ping']);
+    await vi.advanceTimersByTimeAsync(499);
+    expect(client.state).toBe('open');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(closes.map((c) => c.code)).toEqual([ClientCloseCode.HeartbeatTimeout]);
+    expect(client.state).toBe('reconnecting');
+    // Offline while waiting: nothing to probe, and no attempt.
+    win.dispatchEvent(new Event('offline'));
+    await settle();
+    expect(t.sockets).toHaveLength(1);
+  });
+
   it('uses an injected clock for its timers', async () => {
     const timers: Array<{ fn: () => void; ms: number }> = [];
     const clock: Clock = { now: () => 0, setTimeout: (fn, ms) => timers.push({ fn, ms }), clearTimeout: () => {} };

@@ -102,7 +102,9 @@ function start<In, Out>(ee: Emitter, o: ClientOptions<In, Out, string>) {
     stopped = false;
     if (!active) {
       active = true;
-      unwatch = watchEnvironment(clock, retry, () => (state === 'open' ? beat?.check() : retry()));
+      // Going offline leaves a browser's open WebSocket open, however dead: probe it at once, so
+      // that a lost connection is found within the heartbeat's timeout.
+      unwatch = watchEnvironment(clock, retry, () => (state === 'open' ? beat?.check() : retry()), () => state === 'open' && beat?.check());
     }
     // Connecting or open: nothing to do. Closing: dial() follows once the socket is closed.
     if (state === 'closed' || state === 'reconnecting') void dial();

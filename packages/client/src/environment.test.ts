@@ -22,19 +22,23 @@ afterEach(() => {
 
 describe('watchEnvironment', () => {
   it('does nothing and holds no timer where the global has no addEventListener (Node)', () => {
-    const stop = watchEnvironment(systemClock, vi.fn(), vi.fn());
+    const stop = watchEnvironment(systemClock, vi.fn(), vi.fn(), vi.fn());
     expect(vi.getTimerCount()).toBe(0);
     stop();
     expect(isOnline()).toBe(true);
   });
 
-  it('reports online, a page shown again, a bfcache restore, and unsubscribes', () => {
+  it('reports online, offline, a page shown again, a bfcache restore, and unsubscribes', () => {
     const { win, doc, fire } = page();
     const online = vi.fn();
     const wake = vi.fn();
-    const stop = watchEnvironment(systemClock, online, wake);
+    const offline = vi.fn();
+    const stop = watchEnvironment(systemClock, online, wake, offline);
     fire(win, 'online');
     expect(online).toHaveBeenCalledTimes(1);
+    expect(offline).not.toHaveBeenCalled();
+    fire(win, 'offline');
+    expect(offline).toHaveBeenCalledTimes(1);
     fire(win, 'pageshow', { persisted: false });
     expect(wake).not.toHaveBeenCalled();
     fire(win, 'pageshow', { persisted: true });
@@ -46,15 +50,16 @@ describe('watchEnvironment', () => {
     expect(wake).toHaveBeenCalledTimes(2);
     stop();
     fire(win, 'online');
+    fire(win, 'offline');
     fire(doc, 'visibilitychange');
-    expect([online.mock.calls.length, wake.mock.calls.length]).toEqual([1, 2]);
+    expect([online.mock.calls.length, wake.mock.calls.length, offline.mock.calls.length]).toEqual([1, 2, 1]);
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it('notices a wall-clock jump (the machine slept), not an ordinary tick', () => {
     page();
     const wake = vi.fn();
-    const stop = watchEnvironment(systemClock, vi.fn(), wake);
+    const stop = watchEnvironment(systemClock, vi.fn(), wake, vi.fn());
     vi.advanceTimersByTime(SLEEP_CHECK_MS * 5);
     expect(wake).not.toHaveBeenCalled();
     vi.setSystemTime(Date.now() + SLEEP_GAP_MS + 1);

@@ -20,16 +20,17 @@ export function isOnline(): boolean {
 }
 
 /**
- * Watches what a page can see of the network and of the machine: `online`, the page becoming
- * visible or restored from the back/forward cache, and wall-clock jumps showing the machine slept.
- * Does nothing where there is no `addEventListener` on the global (Node). Returns the unsubscribe.
+ * Watches what a page can see of the network and of the machine: `online` and `offline`, the page
+ * becoming visible or restored from the back/forward cache, and wall-clock jumps showing the
+ * machine slept. Does nothing where there is no `addEventListener` on the global (Node). Returns
+ * the unsubscribe.
  */
-export function watchEnvironment(clock: Clock, online: () => void, wake: () => void): () => void {
+export function watchEnvironment(clock: Clock, online: () => void, wake: () => void, offline: () => void): () => void {
   const add = g.addEventListener;
   const doc = g.document;
   if (typeof add !== 'function') return () => {};
   const visible = () => doc?.visibilityState !== 'hidden' && wake();
-  const subs: Array<[Target, string, (ev: { persisted?: boolean }) => void]> = [[g as Target, 'online', online], [g as Target, 'pageshow', (ev: { persisted?: boolean }) => ev.persisted && wake()]];
+  const subs: Array<[Target, string, (ev: { persisted?: boolean }) => void]> = [[g as Target, 'online', online], [g as Target, 'offline', offline], [g as Target, 'pageshow', (ev: { persisted?: boolean }) => ev.persisted && wake()]];
   if (doc) subs.push([doc, 'visibilitychange', visible]);
   for (const [t, type, fn] of subs) t.addEventListener(type, fn);
   let last = clock.now();
