@@ -27,6 +27,14 @@ export interface PerMessageDeflateAgreement {
   readonly clientMaxWindowBits: number;
 }
 
+/**
+ * zlib's deflateBound for raw deflate: the most `n` bytes can take once compressed, plus a flush.
+ * A compressed message is held to this for `maxPayload` bytes before it is inflated.
+ */
+export function deflateBound(n: number): number {
+  return n + Math.floor(n / 4096) + Math.floor(n / 16384) + Math.floor(n / 33554432) + 18;
+}
+
 /** The extension's registered name (RFC 7692 §7). */
 export const PERMESSAGE_DEFLATE = 'permessage-deflate';
 
