@@ -42,7 +42,7 @@ function empty(): void {
 
 /**
  * A buffer of `size` bytes for an outgoing frame (or for anything else: a buffer handed out is
- * never taken back unless `release` is called with it). Reuses a free buffer of at least `size`
+ * never taken back unless `releaseFrames` is called with it). Reuses a free buffer of at least `size`
  * and less than twice that, so that little of it is wasted.
  */
 export function allocFrame(size: number): Uint8Array {

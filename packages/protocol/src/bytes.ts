@@ -6,12 +6,17 @@ import { defaultAllocator, type Allocator } from './frame-encoder';
 export function concat(pieces: Uint8Array[], length: number, alloc: Allocator = defaultAllocator): Uint8Array {
   if (pieces.length === 1) return pieces[0]!;
   const out = alloc(length);
+  writePieces(out, pieces);
+  return out;
+}
+
+/** Writes pieces one after another from the start of `target`, which has room for them all. */
+export function writePieces(target: Uint8Array, pieces: readonly Uint8Array[]): void {
   let offset = 0;
   for (const p of pieces) {
-    out.set(p, offset);
+    target.set(p, offset);
     offset += p.length;
   }
-  return out;
 }
 
 /** A copy of `data` in memory from `alloc`. */

@@ -5,7 +5,7 @@
 // owning a reader: an object of its own would cost every connection its header, a second reference
 // to the handler, the allocator, the UTF-8 routines and the frame observer, and a hop on every frame
 // (measured: an owned object for the message assembly alone made 16 B to 1 KiB messages 3-6% slower).
-import { concat, copyBytes } from './bytes';
+import { concat, copyBytes, writePieces } from './bytes';
 import { CloseCode, DEFAULTS, Opcode } from './constants';
 import type { ConnectionHandler, ConnectionOptions, FrameInfo, Utf8Routines } from './connection-types';
 import { ErrorCode, ProtocolError } from './errors';
@@ -134,11 +134,7 @@ export abstract class MessageReader {
     const pieces = this.messageRest === undefined ? [first] : [first, ...this.messageRest];
     this.messageFirst = this.messageRest = undefined;
     const assembly = (this.alloc ?? defaultAllocator)(this.assemblyCapacity(this.messageLength));
-    let at = 0;
-    for (const p of pieces) {
-      assembly.set(p, at);
-      at += p.length;
-    }
+    writePieces(assembly, pieces);
     this.assembly = assembly;
   }
 
